@@ -1,0 +1,26 @@
+/** @paimon-ts/core: Apache Paimon tables in TypeScript. */
+export { PaimonError, type ErrorCode } from './errors.js';
+export * from './types/data-type.js';
+export { parseTypeString, parseTypeJson, typeToJson } from './types/type-json.js';
+export { toArrowType, toArrowField, toArrowSchema, FIELD_ID_METADATA } from './types/arrow-type.js';
+export { type Value, compareValues } from './types/values.js';
+export { getValue } from './types/arrow-values.js';
+export { formatDate, formatTimestamp, formatDecimal, formatTime } from './types/value-format.js';
+export * from './spec/binary-row.js';
+export type { TableSchema } from './spec/table-schema.js';
+export type { Snapshot, CommitKind } from './spec/snapshot.js';
+export type { DataFileMeta } from './spec/data-file-meta.js';
+export type { ManifestEntry } from './spec/manifest-entry.js';
+export type { ManifestFileMeta } from './spec/manifest-file-meta.js';
+export { type FileIO, LocalFileIO } from './io/file-io.js';
+export { readAvroContainer, writeAvroContainer } from './io/avro.js';
+export { FileStoreTable, type OpenTableOptions } from './table/table.js';
+export { CoreOptions, OPTIONS } from './table/options.js';
+export { TableScan } from './scan/table-scan-builder.js';
+export * from './scan/predicate.js';
+export { parsePredicate } from './scan/predicate-parser.js';
+export type { DataSplit, ScanPlan, DeletionFile } from './scan/split.js';
+export { splitRowCount, filePath } from './scan/split.js';
+export { RowKind, ROW_KIND_SHORT } from './merge/merge-function.js';
+export { batchToRows, batchToJsonRows, type RowObject } from './read/rows.js';
+export { toJsonValue, type JsonValue } from './types/value-format.js';

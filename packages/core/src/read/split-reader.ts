@@ -1,0 +1,283 @@
+/**
+ * Reads a split to Arrow batches: append and deletion-vector splits file by
+ * file, primary-key splits by a k-way merge on the key (spec 6.2). Files
+ * written under older schemas are read through field ids (schema evolution).
+ */
+import * as arrow from 'apache-arrow';
+import { PaimonError } from '../errors.js';
+import { getValue, nullData } from '../types/arrow-values.js';
+import { toArrowField, toArrowSchema } from '../types/arrow-type.js';
+import {
+  type DataField,
+  SEQUENCE_NUMBER,
+  SEQUENCE_NUMBER_FIELD_ID,
+  sameType,
+  VALUE_KIND,
+  VALUE_KIND_FIELD_ID,
+  withNullable,
+} from '../types/data-type.js';
+import { compareValues, type Value } from '../types/values.js';
+import type { DataFileMeta } from '../spec/data-file-meta.js';
+import { trimmedPrimaryKeys, type TableSchema } from '../spec/table-schema.js';
+import { CoreOptions } from '../table/options.js';
+import type { FileStoreTable } from '../table/table.js';
+import { evaluate, type Predicate } from '../scan/predicate.js';
+import { filePath, type DataSplit } from '../scan/split.js';
+import { isRetract, pickWinnerFor, type PickWinner } from '../merge/merge-function.js';
+import { castData, conformData } from './conform.js';
+import { readDataFile } from './data-file-reader.js';
+import { filterBatch, gatherBatch, selectColumns } from './gather.js';
+import { loadDeletionVector } from './deletion-vectors.js';
+
+const OUTPUT_BATCH_ROWS = 65536;
+
+const SEQ_FIELD: DataField = { id: SEQUENCE_NUMBER_FIELD_ID, name: SEQUENCE_NUMBER, type: { kind: 'BIGINT', nullable: false } };
+const KIND_FIELD: DataField = { id: VALUE_KIND_FIELD_ID, name: VALUE_KIND, type: { kind: 'TINYINT', nullable: false } };
+
+export interface ReadContext {
+  table: FileStoreTable;
+  /** The schema rows are read with (the plan's). */
+  schema: TableSchema;
+  /** Output columns, fields of `schema`. */
+  projection: DataField[];
+  /** Bound to `schema`; applied to rows after merging. */
+  filter: Predicate | null;
+}
+
+function uniqueFields(fields: DataField[]): DataField[] {
+  const seen = new Set<number>();
+  return fields.filter((f) => (seen.has(f.id) ? false : (seen.add(f.id), true)));
+}
+
+/**
+ * Reads `fields` (of the read schema) from one file written with its own
+ * schema: columns found by field id, renamed, cast where the type changed,
+ * null where the column did not exist yet. System fields come first if asked.
+ */
+async function readEvolved(ctx: ReadContext, split: DataSplit, file: DataFileMeta, fields: DataField[], withSystem: boolean): Promise<arrow.RecordBatch[]> {
+  const fileSchema = await ctx.table.schemas.schema(file.schemaId);
+  const path = filePath(split, file);
+  const wanted = withSystem ? [SEQ_FIELD, KIND_FIELD, ...fields] : fields;
+  const toRead: DataField[] = [];
+  const sources = wanted.map((f) => {
+    if (f.id >= SEQUENCE_NUMBER_FIELD_ID - 10) {
+      toRead.push(f);
+      return f;
+    }
+    const old = fileSchema.fields.find((x) => x.id === f.id);
+    if (old) toRead.push(old);
+    return old ?? null;
+  });
+  const batches = await readDataFile(ctx.table.fileIO, path, toRead);
+  const schema = toArrowSchema(wanted);
+  return batches.map((b) => {
+    const children = wanted.map((f, i) => {
+      const old = sources[i];
+      if (!old) return nullData(toArrowField(f).type, b.numRows);
+      const data = b.data.children[toRead.indexOf(old)]!;
+      if (sameType(withNullable(old.type, true), withNullable(f.type, true))) return conformData(data, schema.fields[i]!.type);
+      return castData(data, old.type, f.type, `${f.name} of ${path}`);
+    });
+    return new arrow.RecordBatch(schema, arrow.makeData({ type: new arrow.Struct(schema.fields), length: b.numRows, nullCount: 0, children }));
+  });
+}
+
+/** Keeps the projection's columns (dropping helper columns read for keys or filters). */
+function project(batch: arrow.RecordBatch, projection: DataField[]): arrow.RecordBatch {
+  if (batch.schema.fields.length === projection.length && batch.schema.fields.every((f, i) => f.name === projection[i]!.name)) return batch;
+  return selectColumns(batch, projection.map((f) => f.name));
+}
+
+async function* applyFilterAndProject(ctx: ReadContext, batches: Iterable<arrow.RecordBatch> | AsyncIterable<arrow.RecordBatch>) {
+  for await (const batch of batches) {
+    const kept = ctx.filter ? filterBatch(batch, evaluate(ctx.filter, batch)) : batch;
+    if (kept.numRows > 0) yield project(kept, ctx.projection);
+  }
+}
+
+/** The fields to read: the projection plus whatever the filter (and merge) needs. */
+function readFields(ctx: ReadContext, extra: string[]): DataField[] {
+  const names = new Set(extra);
+  if (ctx.filter) collectFields(ctx.filter, names);
+  const more = ctx.schema.fields.filter((f) => names.has(f.name));
+  return uniqueFields([...ctx.projection, ...more]);
+}
+
+function collectFields(p: Predicate, out: Set<string>): void {
+  if (p.op === 'and' || p.op === 'or') p.children.forEach((c) => collectFields(c, out));
+  else if (p.op === 'not') collectFields(p.child, out);
+  else out.add(p.field);
+}
+
+export async function* readSplit(ctx: ReadContext, split: DataSplit): AsyncGenerator<arrow.RecordBatch> {
+  if (split.rawConvertible) yield* applyFilterAndProject(ctx, readRaw(ctx, split));
+  else yield* applyFilterAndProject(ctx, readMerged(ctx, split));
+}
+
+/** File by file, dropping deletion-vector rows (and retract rows of primary-key files). */
+async function* readRaw(ctx: ReadContext, split: DataSplit): AsyncGenerator<arrow.RecordBatch> {
+  const isPk = ctx.schema.primaryKeys.length > 0;
+  const fields = readFields(ctx, []);
+  for (let i = 0; i < split.files.length; i++) {
+    const file = split.files[i]!;
+    const dv = split.deletionFiles[i] ? await loadDeletionVector(ctx.table.fileIO, split.deletionFiles[i]!) : null;
+    let position = 0;
+    for (const batch of await readEvolved(ctx, split, file, fields, isPk)) {
+      const n = batch.numRows;
+      let keep: Uint8Array | null = null;
+      if (dv) {
+        keep = new Uint8Array(n).fill(1);
+        for (let r = 0; r < n; r++) if (dv.isDeleted(position + r)) keep[r] = 0;
+      }
+      if (isPk) {
+        const kinds = batch.getChildAt(1)!.data[0]!.values as Int8Array;
+        keep ??= new Uint8Array(n).fill(1);
+        for (let r = 0; r < n; r++) if (isRetract(kinds[r]!)) keep[r] = 0;
+      }
+      position += n;
+      const kept = keep ? filterBatch(batch, keep) : batch;
+      if (kept.numRows > 0) yield isPk ? selectColumns(kept, fields.map((f) => f.name)) : kept;
+    }
+  }
+}
+
+interface Chunk {
+  keys: Value[][];
+  userSeq: Value[][];
+  seq: BigInt64Array;
+  kinds: Int8Array;
+  length: number;
+}
+
+/** K-way merge of the split's sorted runs; one surviving row per key. */
+async function* readMerged(ctx: ReadContext, split: DataSplit): AsyncGenerator<arrow.RecordBatch> {
+  const options = new CoreOptions(ctx.schema.options);
+  const pick: PickWinner = pickWinnerFor(options, ctx.table.name);
+  const keyNames = trimmedPrimaryKeys(ctx.schema);
+  const seqNames = options.sequenceFields;
+  const descending = options.sequenceDescending;
+  const fields = readFields(ctx, [...keyNames, ...seqNames]);
+
+  const batches: arrow.RecordBatch[] = [];
+  const chunks: Chunk[] = [];
+  const runs: [number, number][] = []; // chunk range per file
+  for (const file of split.files) {
+    const start = chunks.length;
+    for (const b of await readEvolved(ctx, split, file, fields, true)) {
+      if (b.numRows === 0) continue;
+      const column = (name: string) => b.getChild(name)!.data[0]!;
+      const values = (name: string) => {
+        const d = column(name);
+        const out: Value[] = new Array(b.numRows);
+        for (let r = 0; r < b.numRows; r++) out[r] = getValue(d, r);
+        return out;
+      };
+      batches.push(b);
+      chunks.push({
+        keys: keyNames.map(values),
+        userSeq: seqNames.map(values),
+        seq: column(SEQUENCE_NUMBER).values as BigInt64Array,
+        kinds: column(VALUE_KIND).values as Int8Array,
+        length: b.numRows,
+      });
+    }
+    if (chunks.length > start) runs.push([start, chunks.length]);
+  }
+  if (batches.length === 0) return;
+  const schema = batches[0]!.schema;
+
+  const compareKey = (a: Chunk, ar: number, b: Chunk, br: number): number => {
+    for (let k = 0; k < a.keys.length; k++) {
+      const c = compareValues(a.keys[k]![ar]!, b.keys[k]![br]!);
+      if (c !== 0) return c;
+    }
+    return 0;
+  };
+  const compareOrder = (a: Chunk, ar: number, b: Chunk, br: number): number => {
+    for (let k = 0; k < a.userSeq.length; k++) {
+      const c = compareValues(a.userSeq[k]![ar]!, b.userSeq[k]![br]!);
+      if (c !== 0) return descending ? -c : c;
+    }
+    const x = a.seq[ar]!;
+    const y = b.seq[br]!;
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
+
+  // Cursors over runs, in a binary min-heap ordered by (key, user sequence, sequence).
+  type Cursor = { chunk: number; row: number; end: number };
+  const heap: Cursor[] = runs.map(([start, end]) => ({ chunk: start, row: 0, end }));
+  const less = (x: Cursor, y: Cursor) => {
+    const a = chunks[x.chunk]!;
+    const b = chunks[y.chunk]!;
+    const c = compareKey(a, x.row, b, y.row);
+    return c !== 0 ? c < 0 : compareOrder(a, x.row, b, y.row) < 0;
+  };
+  const siftDown = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && less(heap[l]!, heap[m]!)) m = l;
+      if (r < heap.length && less(heap[r]!, heap[m]!)) m = r;
+      if (m === i) return;
+      [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+      i = m;
+    }
+  };
+  for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(i);
+
+  let outChunk = new Uint32Array(OUTPUT_BATCH_ROWS);
+  let outRow = new Uint32Array(OUTPUT_BATCH_ROWS);
+  let outLen = 0;
+  const groupChunk: number[] = [];
+  const groupRow: number[] = [];
+  const groupKind: number[] = [];
+
+  const flushGroup = () => {
+    const w = pick(groupKind, 0, groupKind.length);
+    if (w >= 0) {
+      outChunk[outLen] = groupChunk[w]!;
+      outRow[outLen++] = groupRow[w]!;
+    }
+    groupChunk.length = groupRow.length = groupKind.length = 0;
+  };
+
+  while (heap.length > 0) {
+    const top = heap[0]!;
+    const c = chunks[top.chunk]!;
+    if (groupKind.length > 0 && compareKey(chunks[groupChunk[0]!]!, groupRow[0]!, c, top.row) !== 0) {
+      flushGroup();
+      if (outLen === OUTPUT_BATCH_ROWS) {
+        yield gatherBatch(schema, batches, { chunk: outChunk, row: outRow });
+        outChunk = new Uint32Array(OUTPUT_BATCH_ROWS);
+        outRow = new Uint32Array(OUTPUT_BATCH_ROWS);
+        outLen = 0;
+      }
+    }
+    groupChunk.push(top.chunk);
+    groupRow.push(top.row);
+    groupKind.push(c.kinds[top.row]!);
+    // advance the cursor
+    if (++top.row >= c.length) {
+      top.chunk++;
+      top.row = 0;
+      if (top.chunk >= top.end) {
+        const last = heap.pop()!;
+        if (heap.length > 0 && last !== top) heap[0] = last;
+        else if (last === top) continue;
+      }
+    }
+    if (heap.length > 0) siftDown(0);
+  }
+  if (groupKind.length > 0) flushGroup();
+  if (outLen > 0) yield gatherBatch(schema, batches, { chunk: outChunk.subarray(0, outLen), row: outRow.subarray(0, outLen) });
+}
+
+export function checkProjection(schema: TableSchema, columns: readonly string[] | null, table: string): DataField[] {
+  if (!columns) return schema.fields;
+  return columns.map((c) => {
+    const f = schema.fields.find((x) => x.name === c);
+    if (!f) throw new PaimonError('INVALID_ARGUMENT', `table ${table} has no column ${c} (columns: ${schema.fields.map((x) => x.name).join(', ')})`);
+    return f;
+  });
+}

@@ -1,0 +1,203 @@
+/**
+ * Batch scan planning (spec 4.9, 11): snapshot -> manifest lists -> manifests
+ * -> live files, pruned by partition, bucket and statistics -> one split per
+ * (partition, bucket).
+ */
+import { PaimonError } from '../errors.js';
+import { bucketOf, deserializeBinaryRow } from '../spec/binary-row.js';
+import type { DataFileMeta } from '../spec/data-file-meta.js';
+import { DELETION_VECTORS_INDEX } from '../spec/index-manifest-entry.js';
+import { EntryMerger, FileKind, type ManifestEntry } from '../spec/manifest-entry.js';
+import type { Snapshot } from '../spec/snapshot.js';
+import { bucketKeys, fieldsByName, type TableSchema } from '../spec/table-schema.js';
+import type { DataField } from '../types/data-type.js';
+import { partitionValueToString } from '../types/value-format.js';
+import type { Value } from '../types/values.js';
+import { CoreOptions } from '../table/options.js';
+import { bucketPath, indexPath, partitionPath } from '../table/paths.js';
+import type { FileStoreTable } from '../table/table.js';
+import { combineStats, dataFileStats, manifestPartitionStats, partitionValueStats } from './file-stats.js';
+import { bindPredicate, mayMatch, negationNormalForm, type Predicate } from './predicate.js';
+import type { DataSplit, DeletionFile, ScanPlan } from './split.js';
+
+export type SnapshotSelector =
+  | { kind: 'latest' }
+  | { kind: 'id'; id: number }
+  | { kind: 'tag'; name: string }
+  | { kind: 'timestamp'; millis: number };
+
+const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+
+export interface PlanOptions {
+  snapshot: SnapshotSelector;
+  /** Already bound to the schema that will be read. */
+  filter: Predicate | null;
+  buckets: Set<number> | null;
+}
+
+export async function resolveSnapshot(table: FileStoreTable, selector: SnapshotSelector): Promise<Snapshot | null> {
+  switch (selector.kind) {
+    case 'latest':
+      return table.snapshots.latest();
+    case 'id':
+      return table.snapshots.snapshot(selector.id);
+    case 'tag':
+      return table.tags.snapshot(selector.name);
+    case 'timestamp': {
+      const s = await table.snapshots.earlierOrEqualTime(selector.millis);
+      if (!s) {
+        throw new PaimonError('SNAPSHOT_NOT_FOUND', `table ${table.name} has no snapshot at or before ${new Date(selector.millis).toISOString()}`);
+      }
+      return s;
+    }
+  }
+}
+
+/** The schema rows of `snapshot` are read with: the snapshot's own (time travel sees the table as it was). */
+export async function schemaFor(table: FileStoreTable, snapshot: Snapshot | null): Promise<TableSchema> {
+  return snapshot ? table.schemas.schema(snapshot.schemaId) : table.schema;
+}
+
+/** Buckets an equality/IN filter on every bucket-key column allows, or null for "any". */
+export function bucketsForFilter(filter: Predicate | null, schema: TableSchema, numBuckets: number): Set<number> | null {
+  if (!filter || numBuckets <= 0) return null;
+  const options = new CoreOptions(schema.options);
+  if ((options.get('bucketFunctionType') ?? 'default') !== 'default') return null;
+  const keys = bucketKeys(schema);
+  if (keys.length === 0) return null;
+  const conjuncts = filter.op === 'and' ? filter.children : [filter];
+  const choices: Value[][] = [];
+  for (const key of keys) {
+    const c = conjuncts.find((p) => (p.op === '=' || p.op === 'in') && p.field === key);
+    if (!c) return null;
+    const values = c.op === '=' ? [c.literal] : c.op === 'in' ? c.literals : [];
+    if (values.some((v) => v === null)) return null;
+    choices.push(values);
+  }
+  const types = fieldsByName(schema, keys, 'bucket key').map((f) => f.type);
+  const out = new Set<number>();
+  const walk = (i: number, acc: Value[]): void => {
+    if (out.size > numBuckets) return;
+    if (i === choices.length) {
+      out.add(bucketOf(acc, types, numBuckets));
+      return;
+    }
+    for (const v of choices[i]!) walk(i + 1, [...acc, v]);
+  };
+  walk(0, []);
+  return out;
+}
+
+async function liveEntries(table: FileStoreTable, snapshot: Snapshot, schema: TableSchema, filter: Predicate | null): Promise<ManifestEntry[]> {
+  const partitionFields = fieldsByName(schema, schema.partitionKeys, `table ${table.name}`);
+  const metas = [
+    ...(await table.manifests.manifestList(snapshot.baseManifestList)),
+    ...(await table.manifests.manifestList(snapshot.deltaManifestList)),
+  ];
+  const merger = new EntryMerger();
+  for (const meta of metas) {
+    if (filter && partitionFields.length && !mayMatch(filter, manifestPartitionStats(meta, partitionFields))) continue;
+    for (const entry of await table.manifests.manifest(meta.fileName)) merger.add(entry, meta.fileName);
+  }
+  const entries = merger.result();
+  const orphan = entries.find((e) => e.kind === FileKind.DELETE);
+  if (orphan) {
+    throw new PaimonError('CORRUPT_FILE', `snapshot ${snapshot.id} of table ${table.name} deletes ${orphan.file.fileName}, which no manifest adds`);
+  }
+  return entries;
+}
+
+async function deletionFiles(table: FileStoreTable, snapshot: Snapshot, options: CoreOptions): Promise<Map<string, DeletionFile>> {
+  const out = new Map<string, DeletionFile>();
+  if (!snapshot.indexManifest) return out;
+  const inDataDir = table.schema.options['index-file-in-data-file-dir'] === 'true';
+  for (const e of await table.manifests.indexManifest(snapshot.indexManifest)) {
+    if (e.kind !== FileKind.ADD || e.indexType !== DELETION_VECTORS_INDEX || !e.dvRanges) continue;
+    const partitionText = hex(e.partition);
+    let path = e.externalPath ?? indexPath(table.path, e.fileName);
+    if (!e.externalPath && inDataDir) {
+      const values = deserializeBinaryRow(e.partition, fieldsByName(table.schema, table.schema.partitionKeys, 'partition').map((f) => f.type));
+      path = `${bucketDir(table, table.schema, options, values, e.bucket)}/${e.fileName}`;
+    }
+    for (const r of e.dvRanges) {
+      out.set(`${partitionText}/${e.bucket}/${r.dataFileName}`, { path, offset: r.offset, length: r.length, cardinality: r.cardinality });
+    }
+  }
+  return out;
+}
+
+function bucketDir(table: FileStoreTable, schema: TableSchema, options: CoreOptions, partition: readonly Value[], bucket: number): string {
+  const partitionFields = fieldsByName(schema, schema.partitionKeys, 'partition');
+  const spec = partitionFields.map((f, i): [string, string] => {
+    const text = partitionValueToString(partition[i] ?? null, f.type, options.partitionLegacyName);
+    return [f.name, text.trim() === '' ? options.partitionDefaultName : text];
+  });
+  return bucketPath(table.path, partitionPath(spec), bucket, options.dataFilePathDirectory);
+}
+
+export async function planScan(table: FileStoreTable, opts: PlanOptions): Promise<ScanPlan> {
+  const snapshot = await resolveSnapshot(table, opts.snapshot);
+  const schema = await schemaFor(table, snapshot);
+  if (!snapshot) return { snapshot, schema, splits: [] };
+  const options = new CoreOptions(schema.options);
+  const filter = opts.filter ? negationNormalForm(bindPredicate(opts.filter, schema.fields, table.name)) : null;
+  const isPk = schema.primaryKeys.length > 0;
+  const dvEnabled = options.deletionVectorsEnabled;
+  // DV tables (and first-row, whose compaction keeps level 1+ unique) read no level-0 files in batch.
+  const skipLevel0 = isPk && (dvEnabled || options.mergeEngine === 'first-row');
+  const partitionFields: DataField[] = fieldsByName(schema, schema.partitionKeys, `table ${table.name}`);
+  const partitionTypes = partitionFields.map((f) => f.type);
+  const buckets = opts.buckets ?? bucketsForFilter(filter, schema, options.bucket);
+  const dvs = dvEnabled ? await deletionFiles(table, snapshot, options) : new Map<string, DeletionFile>();
+
+  const groups = new Map<string, { entry: ManifestEntry; partition: Value[]; files: DataFileMeta[] }>();
+  const partitionCache = new Map<string, { values: Value[]; matches: boolean }>();
+  for (const entry of await liveEntries(table, snapshot, schema, filter)) {
+    if (buckets && !buckets.has(entry.bucket)) continue;
+    if (skipLevel0 && entry.file.level === 0) continue;
+    const pkey = hex(entry.partition);
+    let p = partitionCache.get(pkey);
+    if (!p) {
+      const values = deserializeBinaryRow(entry.partition, partitionTypes);
+      p = { values, matches: !filter || mayMatch(filter, partitionValueStats(values, partitionFields)) };
+      partitionCache.set(pkey, p);
+    }
+    if (!p.matches) continue;
+    if (filter) {
+      const fileSchema = await table.schemas.schema(entry.file.schemaId);
+      const partitionStats = partitionValueStats(p.values, partitionFields);
+      // Value stats prune only where files are read without merging (append, DV);
+      // in a merge they could hide the newer version of a row. Key stats always can.
+      const stats = isPk && !dvEnabled
+        ? combineStats(partitionStats, dataFileStats(entry.file, fileSchema, schema, true))
+        : combineStats(partitionStats, dataFileStats(entry.file, fileSchema, schema, false));
+      if (!mayMatch(filter, stats)) continue;
+    }
+    const gkey = `${pkey}/${entry.bucket}`;
+    let g = groups.get(gkey);
+    if (!g) {
+      g = { entry, partition: p.values, files: [] };
+      groups.set(gkey, g);
+    }
+    g.files.push(entry.file);
+  }
+
+  const splits: DataSplit[] = [];
+  for (const [gkey, g] of groups) {
+    const files = g.files.sort((a, b) => (a.minSequenceNumber < b.minSequenceNumber ? -1 : a.minSequenceNumber > b.minSequenceNumber ? 1 : 0));
+    const single = files.length === 1 && files[0]!.level > 0 && (files[0]!.deleteRowCount ?? 1) === 0;
+    splits.push({
+      snapshotId: snapshot.id,
+      partition: g.partition,
+      partitionBytes: g.entry.partition,
+      bucket: g.entry.bucket,
+      totalBuckets: g.entry.totalBuckets,
+      bucketPath: bucketDir(table, schema, options, g.partition, g.entry.bucket),
+      files,
+      deletionFiles: files.map((f) => dvs.get(`${gkey}/${f.fileName}`) ?? null),
+      rawConvertible: !isPk || skipLevel0 || single,
+    });
+  }
+  splits.sort((a, b) => a.bucketPath.localeCompare(b.bucketPath));
+  return { snapshot, schema, splits };
+}

@@ -1,0 +1,76 @@
+/**
+ * A Paimon table on a file system: its schema, snapshots, tags and
+ * manifests, and the entry points for reading (`newScan`).
+ */
+import { PaimonError } from '../errors.js';
+import { LocalFileIO, type FileIO } from '../io/file-io.js';
+import type { TableSchema } from '../spec/table-schema.js';
+import { TableScan } from '../scan/table-scan-builder.js';
+import { ManifestFiles } from './manifest-files.js';
+import { CoreOptions } from './options.js';
+import { branchPath, DEFAULT_BRANCH } from './paths.js';
+import { SchemaManager } from './schema-manager.js';
+import { SnapshotManager } from './snapshot-manager.js';
+import { TagManager } from './tag-manager.js';
+
+export interface OpenTableOptions {
+  fileIO?: FileIO;
+  branch?: string;
+}
+
+export class FileStoreTable {
+  readonly snapshots: SnapshotManager;
+  readonly schemas: SchemaManager;
+  readonly tags: TagManager;
+  readonly manifests: ManifestFiles;
+  readonly options: CoreOptions;
+
+  private constructor(
+    readonly fileIO: FileIO,
+    /** Table root directory, without a trailing slash. */
+    readonly path: string,
+    readonly branch: string,
+    /** The latest schema. */
+    readonly schema: TableSchema,
+    schemas: SchemaManager,
+  ) {
+    const root = branchPath(path, branch);
+    this.schemas = schemas;
+    this.snapshots = new SnapshotManager(fileIO, root, this.name);
+    this.tags = new TagManager(fileIO, root, this.name);
+    this.manifests = new ManifestFiles(fileIO, path);
+    this.options = new CoreOptions(schema.options);
+  }
+
+  /** `<db>.<table>` when the path follows the warehouse layout, else the folder name. */
+  get name(): string {
+    const parts = this.path.split('/').filter(Boolean);
+    const table = parts[parts.length - 1] ?? this.path;
+    const db = parts[parts.length - 2];
+    return db?.endsWith('.db') ? `${db.slice(0, -3)}.${table}` : table;
+  }
+
+  get primaryKeys(): string[] {
+    return this.schema.primaryKeys;
+  }
+
+  get partitionKeys(): string[] {
+    return this.schema.partitionKeys;
+  }
+
+  static async open(path: string, opts: OpenTableOptions = {}): Promise<FileStoreTable> {
+    const fileIO = opts.fileIO ?? new LocalFileIO();
+    const root = path.replace(/\/+$/, '') || '/';
+    const branch = opts.branch ?? DEFAULT_BRANCH;
+    const schemas = new SchemaManager(fileIO, branchPath(root, branch), root);
+    const schema = await schemas.latest();
+    if (!schema) {
+      throw new PaimonError('TABLE_NOT_FOUND', `no Paimon table at ${root}${branch !== DEFAULT_BRANCH ? ` (branch ${branch})` : ''}: it has no schema/schema-<id> file`);
+    }
+    return new FileStoreTable(fileIO, root, branch, schema, schemas);
+  }
+
+  newScan(): TableScan {
+    return new TableScan(this);
+  }
+}
