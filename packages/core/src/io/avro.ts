@@ -30,8 +30,21 @@ const BigLong = avsc.types.LongType.__with({
 
 export type AvroSchema = avsc.Schema;
 
+/** Logical types are left to the callers (they know the Paimon type); `long` must stay our bigint long. */
+function withoutLogicalTypes(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(withoutLogicalTypes);
+  if (schema && typeof schema === 'object') {
+    const obj = schema as Record<string, unknown>;
+    if (obj['logicalType'] !== undefined && typeof obj['type'] === 'string' && ['int', 'long', 'bytes', 'string'].includes(obj['type'])) {
+      return obj['type'];
+    }
+    return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, k === 'default' ? v : withoutLogicalTypes(v)]));
+  }
+  return schema;
+}
+
 export function parseAvroSchema(schema: AvroSchema): avsc.Type {
-  return avsc.Type.forSchema(schema, { registry: { long: BigLong }, wrapUnions: false } as unknown as Partial<avsc.ForSchemaOptions>);
+  return avsc.Type.forSchema(withoutLogicalTypes(schema) as AvroSchema, { registry: { long: BigLong }, wrapUnions: false } as unknown as Partial<avsc.ForSchemaOptions>);
 }
 
 export type AvroCodec = 'null' | 'deflate' | 'zstandard' | 'snappy';

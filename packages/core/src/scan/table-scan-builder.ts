@@ -69,19 +69,23 @@ export class TableScan {
     return toArrowSchema(checkProjection(plan.schema, this.columns, this.table.name));
   }
 
-  /** Streams the rows of `splits` (default: all of the plan's) as Arrow batches. */
-  async *read(plan: ScanPlan, splits: readonly DataSplit[] = plan.splits): AsyncGenerator<arrow.RecordBatch> {
+  /**
+   * Streams the rows of `splits` (default: all of the plan's) as Arrow
+   * batches; `onSplitDone` reports progress (splits finished so far).
+   */
+  async *read(plan: ScanPlan, splits: readonly DataSplit[] = plan.splits, onSplitDone?: (done: number) => void): AsyncGenerator<arrow.RecordBatch> {
     const projection = checkProjection(plan.schema, this.columns, this.table.name);
     const filter = this.predicate ? negationNormalForm(bindPredicate(this.predicate, plan.schema.fields, this.table.name)) : null;
     const ctx = { table: this.table, schema: plan.schema, projection, filter };
     let remaining = this.rowLimit ?? Infinity;
-    for (const split of splits) {
+    for (const [i, split] of splits.entries()) {
       for await (const batch of readSplit(ctx, split)) {
         if (remaining <= 0) return;
         const out = batch.numRows > remaining ? batch.slice(0, remaining) : batch;
         remaining -= out.numRows;
         yield out;
       }
+      onSplitDone?.(i + 1);
     }
   }
 

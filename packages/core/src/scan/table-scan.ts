@@ -88,16 +88,42 @@ export function bucketsForFilter(filter: Predicate | null, schema: TableSchema, 
   return out;
 }
 
-async function liveEntries(table: FileStoreTable, snapshot: Snapshot, schema: TableSchema, filter: Predicate | null): Promise<ManifestEntry[]> {
+/**
+ * The live entries of a snapshot. Manifests, and entries, of partitions and
+ * buckets the filter excludes are skipped before merging: an ADD and its
+ * DELETE share partition and bucket, so they are skipped together.
+ */
+async function liveEntries(
+  table: FileStoreTable,
+  snapshot: Snapshot,
+  schema: TableSchema,
+  filter: Predicate | null,
+  buckets: Set<number> | null,
+): Promise<ManifestEntry[]> {
   const partitionFields = fieldsByName(schema, schema.partitionKeys, `table ${table.name}`);
+  const partitionTypes = partitionFields.map((f) => f.type);
   const metas = [
     ...(await table.manifests.manifestList(snapshot.baseManifestList)),
     ...(await table.manifests.manifestList(snapshot.deltaManifestList)),
   ];
+  const byPartition = filter && partitionFields.length > 0;
+  const partitionMatches = new Map<string, boolean>();
+  const keep = (e: ManifestEntry): boolean => {
+    if (buckets && !buckets.has(e.bucket)) return false;
+    if (!byPartition) return true;
+    const key = hex(e.partition);
+    let matches = partitionMatches.get(key);
+    if (matches === undefined) {
+      matches = mayMatch(filter, partitionValueStats(deserializeBinaryRow(e.partition, partitionTypes), partitionFields));
+      partitionMatches.set(key, matches);
+    }
+    return matches;
+  };
   const merger = new EntryMerger();
   for (const meta of metas) {
-    if (filter && partitionFields.length && !mayMatch(filter, manifestPartitionStats(meta, partitionFields))) continue;
-    for (const entry of await table.manifests.manifest(meta.fileName)) merger.add(entry, meta.fileName);
+    if (byPartition && !mayMatch(filter, manifestPartitionStats(meta, partitionFields))) continue;
+    if (buckets && meta.minBucket !== null && meta.maxBucket !== null && ![...buckets].some((b) => b >= meta.minBucket! && b <= meta.maxBucket!)) continue;
+    for (const entry of await table.manifests.manifest(meta.fileName)) if (keep(entry)) merger.add(entry, meta.fileName);
   }
   const entries = merger.result();
   const orphan = entries.find((e) => e.kind === FileKind.DELETE);
@@ -151,21 +177,18 @@ export async function planScan(table: FileStoreTable, opts: PlanOptions): Promis
   const dvs = dvEnabled ? await deletionFiles(table, snapshot, options) : new Map<string, DeletionFile>();
 
   const groups = new Map<string, { entry: ManifestEntry; partition: Value[]; files: DataFileMeta[] }>();
-  const partitionCache = new Map<string, { values: Value[]; matches: boolean }>();
-  for (const entry of await liveEntries(table, snapshot, schema, filter)) {
-    if (buckets && !buckets.has(entry.bucket)) continue;
+  const partitionCache = new Map<string, Value[]>();
+  for (const entry of await liveEntries(table, snapshot, schema, filter, buckets)) {
     if (skipLevel0 && entry.file.level === 0) continue;
     const pkey = hex(entry.partition);
-    let p = partitionCache.get(pkey);
-    if (!p) {
-      const values = deserializeBinaryRow(entry.partition, partitionTypes);
-      p = { values, matches: !filter || mayMatch(filter, partitionValueStats(values, partitionFields)) };
-      partitionCache.set(pkey, p);
+    let values = partitionCache.get(pkey);
+    if (!values) {
+      values = deserializeBinaryRow(entry.partition, partitionTypes);
+      partitionCache.set(pkey, values);
     }
-    if (!p.matches) continue;
     if (filter) {
       const fileSchema = await table.schemas.schema(entry.file.schemaId);
-      const partitionStats = partitionValueStats(p.values, partitionFields);
+      const partitionStats = partitionValueStats(values, partitionFields);
       // Value stats prune only where files are read without merging (append, DV);
       // in a merge they could hide the newer version of a row. Key stats always can.
       const stats = isPk && !dvEnabled
@@ -176,7 +199,7 @@ export async function planScan(table: FileStoreTable, opts: PlanOptions): Promis
     const gkey = `${pkey}/${entry.bucket}`;
     let g = groups.get(gkey);
     if (!g) {
-      g = { entry, partition: p.values, files: [] };
+      g = { entry, partition: values, files: [] };
       groups.set(gkey, g);
     }
     g.files.push(entry.file);

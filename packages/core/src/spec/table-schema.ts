@@ -35,7 +35,14 @@ export function parseTableSchema(text: string, where: string): TableSchema {
   const schema: TableSchema = {
     version,
     id: Number(json['id']),
-    fields: (json['fields'] as unknown[]).map((f) => parseFieldJson(f)),
+    fields: (json['fields'] as unknown[]).map((f) => {
+      try {
+        return parseFieldJson(f);
+      } catch (e) {
+        if (e instanceof PaimonError) throw new PaimonError(e.code, `schema file ${where}: ${e.message}`, { cause: e });
+        throw e;
+      }
+    }),
     highestFieldId: Number(json['highestFieldId'] ?? -1),
     partitionKeys: (json['partitionKeys'] as string[]) ?? [],
     primaryKeys: (json['primaryKeys'] as string[]) ?? [],
