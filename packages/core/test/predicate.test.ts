@@ -131,4 +131,16 @@ describe('filters on a real table', () => {
     const rows = await table.newScan().filter(parsePredicate('f3 = 11.1')).toArrow();
     expect(rows.numRows).toBe(0);
   });
+
+  it('prunes by Parquet footer statistics where the manifest has none (stats-mode none)', async () => {
+    const table = await FileStoreTable.open(fixturePath('pk_table_with_dv_cardinality-parquet'));
+    expect(table.schema.options['fields.f3.stats-mode']).toBe('none');
+    const files = (plan: { splits: { files: unknown[] }[] }) => plan.splits.reduce((n, s) => n + s.files.length, 0);
+    const all = files(await table.newScan().plan());
+    expect(all).toBeGreaterThan(1);
+    expect(files(await table.newScan().filter(parsePredicate('f3 > 1000')).plan())).toBe(0);
+    const some = files(await table.newScan().filter(parsePredicate('f3 = 16.1')).plan());
+    expect(some).toBeGreaterThan(0);
+    expect(some).toBeLessThan(all);
+  });
 });

@@ -11,6 +11,8 @@ import { trimmedPrimaryKeys, type TableSchema } from '../spec/table-schema.js';
 import { type DataField, type DataType, sameType, withNullable } from '../types/data-type.js';
 import { isOrderable, type Value } from '../types/values.js';
 import { exactStats, type ColumnStats, type StatsLookup } from './predicate.js';
+import type { FileIO } from '../io/file-io.js';
+import { readParquetFooterStats, type FooterColumnStats } from '../io/parquet-footer.js';
 
 const NO_STATS: StatsLookup = () => null;
 
@@ -18,10 +20,13 @@ function lookupFrom(decoded: DecodedStats, names: readonly string[], types: read
   return (name) => {
     const i = names.indexOf(name);
     if (i < 0) return null;
+    const nullCount = decoded.nullCounts[i] ?? null;
+    // stats-mode none: no min, max or null count; that is "unknown", not "all null"
+    if (nullCount === null && (decoded.min[i] ?? null) === null && (decoded.max[i] ?? null) === null) return null;
     return {
       min: decoded.min[i] ?? null,
       max: decoded.max[i] ?? null,
-      nullCount: decoded.nullCounts[i] ?? null,
+      nullCount,
       rowCount,
       orderable: isOrderable(types[i]!),
     } satisfies ColumnStats;
@@ -91,5 +96,38 @@ export function combineStats(...lookups: StatsLookup[]): StatsLookup {
       if (s) return s;
     }
     return null;
+  };
+}
+
+/** Footer stats of a Parquet data file, for the read-schema columns `names`, matched by field id. */
+export async function parquetFooterStats(
+  fileIO: FileIO,
+  path: string,
+  file: DataFileMeta,
+  fileSchema: TableSchema,
+  readSchema: TableSchema,
+  names: readonly string[],
+): Promise<StatsLookup> {
+  const wanted = new Map<string, string>(); // file column -> read column
+  const types = new Map<string, DataType>();
+  for (const name of names) {
+    const current = readSchema.fields.find((f) => f.name === name);
+    const old = current && fileSchema.fields.find((f) => f.id === current.id);
+    if (!current || !old || !sameType(withNullable(old.type, true), withNullable(current.type, true))) continue;
+    wanted.set(old.name, name);
+    types.set(old.name, old.type);
+  }
+  if (wanted.size === 0) return NO_STATS;
+  let footer: Map<string, FooterColumnStats>;
+  try {
+    footer = await readParquetFooterStats(fileIO, path, file.fileSize, types);
+  } catch {
+    return NO_STATS; // a footer we cannot read prunes nothing; reading the file will report it
+  }
+  const byReadName = new Map([...footer].map(([fileName, s]) => [wanted.get(fileName)!, { s, type: types.get(fileName)! }]));
+  return (name) => {
+    const hit = byReadName.get(name);
+    if (!hit) return null;
+    return { min: hit.s.min, max: hit.s.max, nullCount: hit.s.nullCount, rowCount: file.rowCount, orderable: isOrderable(hit.type) };
   };
 }

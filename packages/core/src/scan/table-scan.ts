@@ -16,8 +16,8 @@ import type { Value } from '../types/values.js';
 import { CoreOptions } from '../table/options.js';
 import { bucketPath, indexPath, partitionPath } from '../table/paths.js';
 import type { FileStoreTable } from '../table/table.js';
-import { combineStats, dataFileStats, manifestPartitionStats, partitionValueStats } from './file-stats.js';
-import { bindPredicate, mayMatch, negationNormalForm, type Predicate } from './predicate.js';
+import { combineStats, dataFileStats, manifestPartitionStats, parquetFooterStats, partitionValueStats } from './file-stats.js';
+import { bindPredicate, fieldsOf, mayMatch, negationNormalForm, type Predicate } from './predicate.js';
 import type { DataSplit, DeletionFile, ScanPlan } from './split.js';
 
 export type SnapshotSelector =
@@ -175,6 +175,7 @@ export async function planScan(table: FileStoreTable, opts: PlanOptions): Promis
   const partitionTypes = partitionFields.map((f) => f.type);
   const buckets = opts.buckets ?? bucketsForFilter(filter, schema, options.bucket);
   const dvs = dvEnabled ? await deletionFiles(table, snapshot, options) : new Map<string, DeletionFile>();
+  const filterFields = filter ? fieldsOf(filter) : new Set<string>();
 
   const groups = new Map<string, { entry: ManifestEntry; partition: Value[]; files: DataFileMeta[] }>();
   const partitionCache = new Map<string, Value[]>();
@@ -191,10 +192,16 @@ export async function planScan(table: FileStoreTable, opts: PlanOptions): Promis
       const partitionStats = partitionValueStats(values, partitionFields);
       // Value stats prune only where files are read without merging (append, DV);
       // in a merge they could hide the newer version of a row. Key stats always can.
-      const stats = isPk && !dvEnabled
+      let stats = isPk && !dvEnabled
         ? combineStats(partitionStats, dataFileStats(entry.file, fileSchema, schema, true))
         : combineStats(partitionStats, dataFileStats(entry.file, fileSchema, schema, false));
       if (!mayMatch(filter, stats)) continue;
+      const unknown = [...filterFields].filter((f) => stats(f) === null);
+      if ((!isPk || dvEnabled) && unknown.length > 0 && entry.file.fileName.endsWith('.parquet')) {
+        const path = entry.file.externalPath ?? `${bucketDir(table, schema, options, values, entry.bucket)}/${entry.file.fileName}`;
+        stats = combineStats(stats, await parquetFooterStats(table.fileIO, path, entry.file, fileSchema, schema, unknown));
+        if (!mayMatch(filter, stats)) continue;
+      }
     }
     const gkey = `${pkey}/${entry.bucket}`;
     let g = groups.get(gkey);
