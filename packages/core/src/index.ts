@@ -24,3 +24,11 @@ export { splitRowCount, filePath } from './scan/split.js';
 export { RowKind, ROW_KIND_SHORT } from './merge/merge-function.js';
 export { batchToRows, batchToJsonRows, type RowObject } from './read/rows.js';
 export { toJsonValue, type JsonValue } from './types/value-format.js';
+export { RoaringBitmap, Roaring64Bitmap } from './spec/roaring-bitmap.js';
+export {
+  type DeletionVector,
+  BitmapDeletionVector,
+  readDeletionVector,
+  serializeDeletionVector,
+  writeDeletionVectorIndexFile,
+} from './spec/deletion-vector.js';

@@ -124,11 +124,7 @@ async function* readRaw(ctx: ReadContext, split: DataSplit): AsyncGenerator<arro
     let position = 0;
     for (const batch of await readEvolved(ctx, split, file, fields, isPk)) {
       const n = batch.numRows;
-      let keep: Uint8Array | null = null;
-      if (dv) {
-        keep = new Uint8Array(n).fill(1);
-        for (let r = 0; r < n; r++) if (dv.isDeleted(position + r)) keep[r] = 0;
-      }
+      let keep: Uint8Array | null = dv ? dv.keepMask(position, n) : null;
       if (isPk) {
         const kinds = batch.getChildAt(1)!.data[0]!.values as Int8Array;
         keep ??= new Uint8Array(n).fill(1);
