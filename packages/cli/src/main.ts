@@ -3,6 +3,10 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { PaimonError } from '@paimon-ts/core';
 import { cat } from './commands/cat.js';
+import { create, splitNames } from './commands/create.js';
+import { demo } from './commands/demo.js';
+import { writeFile } from './commands/write.js';
+import { FileSystemCatalog } from '@paimon-ts/core';
 import { files, schema, snapshots } from './commands/info.js';
 import { parseFormat } from './output/formats.js';
 
@@ -14,7 +18,7 @@ function integer(text: string): number {
 
 const program = new Command()
   .name('paimon-ts')
-  .description('Read Apache Paimon tables: rows, schema, snapshots and files.')
+  .description('Apache Paimon tables from the command line: create, write, read, inspect.')
   .version('0.1.0')
   .showHelpAfterError();
 
@@ -51,6 +55,41 @@ program
   .option('--snapshot <id>', 'at this snapshot (default: latest)', integer)
   .option('--format <format>', 'table, jsonl or csv', parseFormat, 'table' as const)
   .action(async (path: string, o) => files(path, o.snapshot, o.format, process.stdout));
+
+program
+  .command('create')
+  .description('create an empty table (and its database if missing) in a warehouse folder')
+  .argument('<warehouse>', 'warehouse directory (holds <db>.db/<table>)')
+  .argument('<db.table>', 'database and table name')
+  .requiredOption('--schema <columns>', "columns: \"id BIGINT, name STRING COMMENT 'who', addr ROW<city STRING>, ...\"")
+  .option('--primary-key <a,b>', 'primary-key columns', splitNames)
+  .option('--partition <p,q>', 'partition columns', splitNames)
+  .option('--bucket <n>', 'bucket count (-1 dynamic/unaware, -2 postpone, > 0 fixed)')
+  .option('--option <key=value>', 'a table option; repeat for more', (v: string, all: string[] = []) => [...all, v])
+  .option('--comment <text>', 'table comment')
+  .action(async (warehouse: string, name: string, o) => create(warehouse, name, o, process.stdout));
+
+program
+  .command('write')
+  .description('write a CSV (with header), JSON-lines or Parquet file into a table as one commit')
+  .argument('<warehouse>', 'warehouse directory')
+  .argument('<db.table>', 'database and table name')
+  .requiredOption('--from <file>', 'input file: .csv, .jsonl or .parquet')
+  .option('--overwrite', 'INSERT OVERWRITE: replace the partitions the data touches (the whole table when unpartitioned)')
+  .option('--kind-column <col>', 'column holding the row kind (+I, -U, +U, -D); it is not written')
+  .action(async (warehouse: string, name: string, o) => {
+    const table = await new FileSystemCatalog(warehouse).getTable(name);
+    const partitioned = table.partitionKeys.length > 0;
+    const summary = await writeFile(table, { from: o.from, overwrite: o.overwrite, kindColumn: o.kindColumn, overwriteMode: partitioned ? 'dynamic' : 'all' });
+    const kinds = Object.entries(summary.kinds).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ');
+    process.stdout.write(`wrote ${summary.rows} rows (${kinds || 'none'}) to ${table.name}: snapshot ${summary.snapshot ?? 'unchanged'}\n`);
+  });
+
+program
+  .command('demo')
+  .description('create a demo table in a local warehouse, write inserts, updates and deletes, and show it')
+  .argument('[warehouse]', 'warehouse directory', './warehouse')
+  .action(async (warehouse: string) => demo(warehouse, process.stdout));
 
 try {
   await program.parseAsync(process.argv);

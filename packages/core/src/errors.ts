@@ -16,7 +16,13 @@ export type ErrorCode =
   | 'UNKNOWN_TYPE'
   | 'INVALID_ARGUMENT'
   | 'INVALID_PREDICATE'
-  | 'UNSUPPORTED';
+  | 'UNSUPPORTED'
+  | 'TABLE_ALREADY_EXISTS'
+  | 'DATABASE_ALREADY_EXISTS'
+  | 'DATABASE_NOT_EMPTY'
+  | 'INVALID_OPTION'
+  | 'INVALID_SCHEMA'
+  | 'COMMIT_CONFLICT';
 
 export class PaimonError extends Error {
   readonly code: ErrorCode;

@@ -32,3 +32,25 @@ export {
   serializeDeletionVector,
   writeDeletionVectorIndexFile,
 } from './spec/deletion-vector.js';
+export { TableWrite, type WriteOptions, parseRowKind } from './write/table-write.js';
+export { TableCommit, type CommitMessage, type CommitOptions, type Overwrite, BATCH_COMMIT_IDENTIFIER } from './write/table-commit.js';
+export { BatchWrite, type BatchWriteOptions } from './write/batch-write.js';
+export type { RowInput } from './write/input.js';
+export {
+  validateOptions,
+  optionSpec,
+  parseMemorySize,
+  parseDurationMillis,
+  FIELD_OPTIONS,
+  SCHEMA_OPTION_KEYS,
+  FILE_FORMATS,
+  COMPRESSIONS,
+  type OptionKind,
+  type OptionSpec,
+  type OptionName,
+} from './table/options.js';
+export { serializeTableSchema, parseTableSchema } from './spec/table-schema.js';
+export { buildTableSchema, parseColumnList, type SchemaSpec, type FieldSpec, type BuildSchemaOptions } from './table/schema-builder.js';
+export { type Catalog, type TableRef, Identifier, SYSTEM_DATABASE, DB_SUFFIX } from './catalog/catalog.js';
+export { FileSystemCatalog, type FileSystemCatalogOptions } from './catalog/filesystem-catalog.js';
+export { selectColumns } from './read/gather.js';

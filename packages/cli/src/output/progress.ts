@@ -4,8 +4,8 @@ import cliProgress from 'cli-progress';
 export class Progress {
   private bar: cliProgress.SingleBar | null = null;
 
-  constructor(label: string, total: number, unit: string) {
-    if (!process.stderr.isTTY || total < 2) return;
+  constructor(label: string, total: number, unit: string, worthShowing = total >= 2) {
+    if (!process.stderr.isTTY || !worthShowing) return;
     this.bar = new cliProgress.SingleBar(
       { format: `${label} [{bar}] {value}/{total} ${unit}`, stream: process.stderr, clearOnComplete: true, hideCursor: true },
       cliProgress.Presets.shades_classic,

@@ -28,7 +28,8 @@ const BigLong = avsc.types.LongType.__with({
   compare: (a: bigint, b: bigint) => (a === b ? 0 : a < b ? -1 : 1),
 });
 
-export type AvroSchema = avsc.Schema;
+/** An Avro schema as JSON (records, unions, primitives). */
+export type AvroSchema = object | string;
 
 /** Logical types are left to the callers (they know the Paimon type); `long` must stay our bigint long. */
 function withoutLogicalTypes(schema: unknown): unknown {
@@ -44,7 +45,7 @@ function withoutLogicalTypes(schema: unknown): unknown {
 }
 
 export function parseAvroSchema(schema: AvroSchema): avsc.Type {
-  return avsc.Type.forSchema(withoutLogicalTypes(schema) as AvroSchema, { registry: { long: BigLong }, wrapUnions: false } as unknown as Partial<avsc.ForSchemaOptions>);
+  return avsc.Type.forSchema(withoutLogicalTypes(schema) as avsc.Schema, { registry: { long: BigLong }, wrapUnions: false } as unknown as Partial<avsc.ForSchemaOptions>);
 }
 
 export type AvroCodec = 'null' | 'deflate' | 'zstandard' | 'snappy';

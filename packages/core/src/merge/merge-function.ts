@@ -7,7 +7,7 @@
 import { PaimonError } from '../errors.js';
 import { CoreOptions } from '../table/options.js';
 
-export const enum RowKind {
+export enum RowKind {
   INSERT = 0,
   UPDATE_BEFORE = 1,
   UPDATE_AFTER = 2,
@@ -50,6 +50,30 @@ export function pickWinnerFor(options: CoreOptions, table: string): PickWinner {
       throw new PaimonError(
         'UNSUPPORTED',
         `table ${table}: merge-on-read for merge engine ${options.mergeEngine} is not supported yet (deduplicate and first-row are)`,
+      );
+  }
+}
+
+/**
+ * The record a write buffer keeps per key when it flushes (MergeTreeWriter
+ * runs the merge function there too). Unlike a read, a retraction that wins
+ * is kept: it must still delete the key's rows in older files.
+ */
+export function pickBufferWinnerFor(options: CoreOptions, table: string): PickWinner {
+  switch (options.mergeEngine) {
+    case 'deduplicate': {
+      const ignoreDelete = options.ignoreDelete;
+      return (kinds, start, end) => {
+        for (let i = end - 1; i >= start; i--) if (!ignoreDelete || !isRetract(kinds[i]!)) return i;
+        return -1;
+      };
+    }
+    case 'first-row':
+      return firstRow;
+    default:
+      throw new PaimonError(
+        'UNSUPPORTED',
+        `table ${table}: writing with merge engine ${options.mergeEngine} is not supported yet (deduplicate and first-row are)`,
       );
   }
 }

@@ -9,6 +9,7 @@ import { PaimonError } from '../errors.js';
 import { getValue } from '../types/arrow-values.js';
 import type { DataField, DataType } from '../types/data-type.js';
 import { castValue } from '../read/conform.js';
+import { parseDateText, parseDecimalText, parseTimestampText } from '../types/value-parse.js';
 import { compareValues, isOrderable, type Value } from '../types/values.js';
 
 export type CompareOp = '=' | '!=' | '<' | '<=' | '>' | '>=';
@@ -79,43 +80,18 @@ function literalFor(v: Value, type: DataType, field: string): Value {
   const text: DataType = { kind: 'VARCHAR', length: 2147483647, nullable: true };
   try {
     if (typeof v === 'string') {
-      if (type.kind === 'DATE') return parseDateLiteral(v);
-      if (type.kind === 'TIMESTAMP' || type.kind === 'TIMESTAMP_LTZ') return parseTimestampLiteral(v, type.precision);
-      if (type.kind === 'DECIMAL') return decimalLiteral(v, type.scale);
+      if (type.kind === 'DATE') return parseDateText(v);
+      if (type.kind === 'TIMESTAMP' || type.kind === 'TIMESTAMP_LTZ') return parseTimestampText(v, type.precision);
+      if (type.kind === 'DECIMAL') return parseDecimalText(v, type.scale);
       return castValue(v, text, type);
     }
-    if (typeof v === 'number' && type.kind === 'DECIMAL') return decimalLiteral(String(v), type.scale);
+    if (typeof v === 'number' && type.kind === 'DECIMAL') return parseDecimalText(String(v), type.scale);
     if (typeof v === 'number' && (type.kind === 'BIGINT' || type.kind === 'TIMESTAMP' || type.kind === 'TIMESTAMP_LTZ')) return BigInt(Math.trunc(v));
     if (typeof v === 'bigint' && type.kind !== 'BIGINT' && type.kind !== 'DECIMAL' && type.kind !== 'TIMESTAMP' && type.kind !== 'TIMESTAMP_LTZ') return Number(v);
     return v;
   } catch (e) {
     throw new PaimonError('INVALID_PREDICATE', `literal ${JSON.stringify(String(v))} does not fit column ${field} of type ${type.kind}: ${(e as Error).message}`);
   }
-}
-
-function decimalLiteral(text: string, scale: number): bigint {
-  const m = /^\s*([+-]?)(\d*)(?:\.(\d*))?\s*$/.exec(text);
-  if (!m || (m[2] === '' && !m[3])) throw new Error('not a decimal');
-  const frac = (m[3] ?? '').padEnd(scale, '0');
-  if (frac.length > scale && /[1-9]/.test(frac.slice(scale))) throw new Error(`more than ${scale} fraction digits`);
-  const v = BigInt((m[2] || '0') + frac.slice(0, scale));
-  return m[1] === '-' ? -v : v;
-}
-
-function parseDateLiteral(text: string): number {
-  const m = /^\s*(-?\d{1,6})-(\d{1,2})-(\d{1,2})\s*$/.exec(text);
-  if (!m) throw new Error('expected YYYY-MM-DD');
-  return Math.floor(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / 86_400_000);
-}
-
-function parseTimestampLiteral(text: string, precision: number): bigint {
-  const m = /^\s*(-?\d{1,6})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*$/.exec(text);
-  if (!m) throw new Error('expected YYYY-MM-DD HH:MM:SS[.fraction]');
-  const millis = BigInt(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)));
-  const nanos = BigInt((m[7] ?? '').padEnd(9, '0') || '0');
-  if (precision <= 3) return millis + nanos / 1_000_000n;
-  if (precision <= 6) return millis * 1000n + nanos / 1000n;
-  return millis * 1_000_000n + nanos;
 }
 
 /** Checks column names and converts literals to the columns' types. */

@@ -7,14 +7,16 @@ import { PaimonError } from '../errors.js';
 import { bucketOf, deserializeBinaryRow } from '../spec/binary-row.js';
 import type { DataFileMeta } from '../spec/data-file-meta.js';
 import { DELETION_VECTORS_INDEX } from '../spec/index-manifest-entry.js';
-import { EntryMerger, FileKind, type ManifestEntry } from '../spec/manifest-entry.js';
+import type { ManifestEntry } from '../spec/manifest-entry.js';
+import type { ManifestFileMeta } from '../spec/manifest-file-meta.js';
+import { FileKind } from '../spec/manifest-entry.js';
 import type { Snapshot } from '../spec/snapshot.js';
 import { bucketKeys, fieldsByName, type TableSchema } from '../spec/table-schema.js';
 import type { DataField } from '../types/data-type.js';
-import { partitionValueToString } from '../types/value-format.js';
 import type { Value } from '../types/values.js';
 import { CoreOptions } from '../table/options.js';
-import { bucketPath, indexPath, partitionPath } from '../table/paths.js';
+import { indexPath } from '../table/paths.js';
+import { bucketDirectory } from '../table/data-paths.js';
 import type { FileStoreTable } from '../table/table.js';
 import { combineStats, dataFileStats, manifestPartitionStats, parquetFooterStats, partitionValueStats } from './file-stats.js';
 import { bindPredicate, fieldsOf, mayMatch, negationNormalForm, type Predicate } from './predicate.js';
@@ -102,13 +104,9 @@ async function liveEntries(
 ): Promise<ManifestEntry[]> {
   const partitionFields = fieldsByName(schema, schema.partitionKeys, `table ${table.name}`);
   const partitionTypes = partitionFields.map((f) => f.type);
-  const metas = [
-    ...(await table.manifests.manifestList(snapshot.baseManifestList)),
-    ...(await table.manifests.manifestList(snapshot.deltaManifestList)),
-  ];
   const byPartition = filter && partitionFields.length > 0;
   const partitionMatches = new Map<string, boolean>();
-  const keep = (e: ManifestEntry): boolean => {
+  const keepEntry = (e: ManifestEntry): boolean => {
     if (buckets && !buckets.has(e.bucket)) return false;
     if (!byPartition) return true;
     const key = hex(e.partition);
@@ -119,18 +117,12 @@ async function liveEntries(
     }
     return matches;
   };
-  const merger = new EntryMerger();
-  for (const meta of metas) {
-    if (byPartition && !mayMatch(filter, manifestPartitionStats(meta, partitionFields))) continue;
-    if (buckets && meta.minBucket !== null && meta.maxBucket !== null && ![...buckets].some((b) => b >= meta.minBucket! && b <= meta.maxBucket!)) continue;
-    for (const entry of await table.manifests.manifest(meta.fileName)) if (keep(entry)) merger.add(entry, meta.fileName);
-  }
-  const entries = merger.result();
-  const orphan = entries.find((e) => e.kind === FileKind.DELETE);
-  if (orphan) {
-    throw new PaimonError('CORRUPT_FILE', `snapshot ${snapshot.id} of table ${table.name} deletes ${orphan.file.fileName}, which no manifest adds`);
-  }
-  return entries;
+  const keepManifest = (meta: ManifestFileMeta): boolean => {
+    if (byPartition && !mayMatch(filter, manifestPartitionStats(meta, partitionFields))) return false;
+    if (buckets && meta.minBucket !== null && meta.maxBucket !== null && ![...buckets].some((b) => b >= meta.minBucket! && b <= meta.maxBucket!)) return false;
+    return true;
+  };
+  return table.manifests.liveEntries(await table.manifests.dataManifests(snapshot), { manifest: keepManifest, entry: keepEntry }, `snapshot ${snapshot.id} of table ${table.name}`);
 }
 
 async function deletionFiles(table: FileStoreTable, snapshot: Snapshot, options: CoreOptions): Promise<Map<string, DeletionFile>> {
@@ -143,22 +135,13 @@ async function deletionFiles(table: FileStoreTable, snapshot: Snapshot, options:
     let path = e.externalPath ?? indexPath(table.path, e.fileName);
     if (!e.externalPath && inDataDir) {
       const values = deserializeBinaryRow(e.partition, fieldsByName(table.schema, table.schema.partitionKeys, 'partition').map((f) => f.type));
-      path = `${bucketDir(table, table.schema, options, values, e.bucket)}/${e.fileName}`;
+      path = `${bucketDirectory(table.path, table.schema, values, e.bucket)}/${e.fileName}`;
     }
     for (const r of e.dvRanges) {
       out.set(`${partitionText}/${e.bucket}/${r.dataFileName}`, { path, offset: r.offset, length: r.length, cardinality: r.cardinality });
     }
   }
   return out;
-}
-
-function bucketDir(table: FileStoreTable, schema: TableSchema, options: CoreOptions, partition: readonly Value[], bucket: number): string {
-  const partitionFields = fieldsByName(schema, schema.partitionKeys, 'partition');
-  const spec = partitionFields.map((f, i): [string, string] => {
-    const text = partitionValueToString(partition[i] ?? null, f.type, options.partitionLegacyName);
-    return [f.name, text.trim() === '' ? options.partitionDefaultName : text];
-  });
-  return bucketPath(table.path, partitionPath(spec), bucket, options.dataFilePathDirectory);
 }
 
 export async function planScan(table: FileStoreTable, opts: PlanOptions): Promise<ScanPlan> {
@@ -198,7 +181,7 @@ export async function planScan(table: FileStoreTable, opts: PlanOptions): Promis
       if (!mayMatch(filter, stats)) continue;
       const unknown = [...filterFields].filter((f) => stats(f) === null);
       if ((!isPk || dvEnabled) && unknown.length > 0 && entry.file.fileName.endsWith('.parquet')) {
-        const path = entry.file.externalPath ?? `${bucketDir(table, schema, options, values, entry.bucket)}/${entry.file.fileName}`;
+        const path = entry.file.externalPath ?? `${bucketDirectory(table.path, schema, values, entry.bucket)}/${entry.file.fileName}`;
         stats = combineStats(stats, await parquetFooterStats(table.fileIO, path, entry.file, fileSchema, schema, unknown));
         if (!mayMatch(filter, stats)) continue;
       }
@@ -222,7 +205,7 @@ export async function planScan(table: FileStoreTable, opts: PlanOptions): Promis
       partitionBytes: g.entry.partition,
       bucket: g.entry.bucket,
       totalBuckets: g.entry.totalBuckets,
-      bucketPath: bucketDir(table, schema, options, g.partition, g.entry.bucket),
+      bucketPath: bucketDirectory(table.path, schema, g.partition, g.entry.bucket),
       files,
       deletionFiles: files.map((f) => dvs.get(`${gkey}/${f.fileName}`) ?? null),
       rawConvertible: !isPk || skipLevel0 || single,

@@ -5,7 +5,7 @@
 import type { RecordReader } from './record-fields.js';
 import { readStats, statsAvroSchema, statsToAvro, type SimpleStats } from './stats.js';
 
-export const enum FileSource {
+export enum FileSource {
   APPEND = 0,
   COMPACT = 1,
 }

@@ -8,7 +8,7 @@ import { RecordReader, type RawRecord } from './record-fields.js';
 
 export const MANIFEST_ENTRY_VERSION = 2;
 
-export const enum FileKind {
+export enum FileKind {
   ADD = 0,
   DELETE = 1,
 }

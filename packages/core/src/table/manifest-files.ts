@@ -2,7 +2,8 @@
 import type { FileIO } from '../io/file-io.js';
 import { readRecordFile } from '../io/record-file.js';
 import { readIndexManifestEntry, type IndexManifestEntry } from '../spec/index-manifest-entry.js';
-import { readManifestEntry, type ManifestEntry } from '../spec/manifest-entry.js';
+import { EntryMerger, FileKind, readManifestEntry, type ManifestEntry } from '../spec/manifest-entry.js';
+import type { Snapshot } from '../spec/snapshot.js';
 import { readManifestFileMeta, type ManifestFileMeta } from '../spec/manifest-file-meta.js';
 import { corruptFile, PaimonError } from '../errors.js';
 import { manifestPath } from './paths.js';
@@ -52,5 +53,31 @@ export class ManifestFiles {
     } catch (e) {
       throw corruptFile(path, 'index manifest', e);
     }
+  }
+
+  /** The manifests holding a snapshot's full state: its base list, then its delta list. */
+  async dataManifests(snapshot: Snapshot): Promise<ManifestFileMeta[]> {
+    return [...(await this.manifestList(snapshot.baseManifestList)), ...(await this.manifestList(snapshot.deltaManifestList))];
+  }
+
+  /**
+   * The live files of `manifests` (ADD and DELETE merged, spec 4.9). Filters
+   * skip whole manifests or entries; an ADD and its DELETE share partition
+   * and bucket, so filters on those skip both together.
+   */
+  async liveEntries(
+    manifests: readonly ManifestFileMeta[],
+    keep: { manifest?: (m: ManifestFileMeta) => boolean; entry?: (e: ManifestEntry) => boolean } = {},
+    where = 'snapshot',
+  ): Promise<ManifestEntry[]> {
+    const merger = new EntryMerger();
+    for (const meta of manifests) {
+      if (keep.manifest && !keep.manifest(meta)) continue;
+      for (const entry of await this.manifest(meta.fileName)) if (!keep.entry || keep.entry(entry)) merger.add(entry, meta.fileName);
+    }
+    const entries = merger.result();
+    const orphan = entries.find((e) => e.kind === FileKind.DELETE);
+    if (orphan) throw new PaimonError('CORRUPT_FILE', `${where} deletes ${orphan.file.fileName}, which no manifest adds`);
+    return entries;
   }
 }

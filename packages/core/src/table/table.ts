@@ -6,6 +6,9 @@ import { PaimonError } from '../errors.js';
 import { LocalFileIO, type FileIO } from '../io/file-io.js';
 import type { TableSchema } from '../spec/table-schema.js';
 import { TableScan } from '../scan/table-scan-builder.js';
+import { BatchWrite, type BatchWriteOptions } from '../write/batch-write.js';
+import { TableWrite } from '../write/table-write.js';
+import { TableCommit } from '../write/table-commit.js';
 import { ManifestFiles } from './manifest-files.js';
 import { CoreOptions } from './options.js';
 import { branchPath, DEFAULT_BRANCH } from './paths.js';
@@ -72,5 +75,24 @@ export class FileStoreTable {
 
   newScan(): TableScan {
     return new TableScan(this);
+  }
+
+  /** Write then commit once: the batch job's path (INSERT INTO / INSERT OVERWRITE). */
+  newBatchWrite(options: BatchWriteOptions = {}): BatchWrite {
+    return new BatchWrite(this, options);
+  }
+
+  /** A long-lived writer for streaming jobs: `prepareCommit()` per checkpoint, committed with `newCommit`. */
+  newWrite(commitUser?: string): TableWrite {
+    return new TableWrite(this, commitUser);
+  }
+
+  newCommit(commitUser: string): TableCommit {
+    return new TableCommit(this, commitUser);
+  }
+
+  /** The same table with its latest schema and options re-read (after a schema change). */
+  reload(): Promise<FileStoreTable> {
+    return FileStoreTable.open(this.path, { fileIO: this.fileIO, branch: this.branch });
   }
 }

@@ -1,0 +1,281 @@
+/**
+ * Per-bucket writers. Append buckets roll Parquet files at
+ * `target-file-size`; primary-key buckets keep a write buffer (bounded by
+ * `write-buffer-size`) that is sorted by key and sequence, merged, and
+ * flushed as one level-0 sorted run with `_KEY_*`, `_SEQUENCE_NUMBER` and
+ * `_VALUE_KIND` columns (spec 6.1).
+ */
+import * as arrow from 'apache-arrow';
+import type { DataFileMeta } from '../spec/data-file-meta.js';
+import type { TableSchema } from '../spec/table-schema.js';
+import { keyFields, trimmedPrimaryKeys } from '../spec/table-schema.js';
+import { getValue } from '../types/arrow-values.js';
+import { toArrowSchema } from '../types/arrow-type.js';
+import { type DataField, SEQUENCE_NUMBER, SEQUENCE_NUMBER_FIELD_ID, VALUE_KIND, VALUE_KIND_FIELD_ID, KEY_FIELD_ID_OFFSET } from '../types/data-type.js';
+import { compareValues, type Value } from '../types/values.js';
+import type { FileIO } from '../io/file-io.js';
+import { gatherBatch } from '../read/gather.js';
+import { isRetract, type PickWinner } from '../merge/merge-function.js';
+import { type DataFileNamer, writeDataFile } from './data-file-writer.js';
+import type { StatsMode } from './stats-collector.js';
+
+export interface BucketWriterContext {
+  fileIO: FileIO;
+  schema: TableSchema;
+  /** Directory of this bucket's files. */
+  dir: string;
+  namer: DataFileNamer;
+  compression: string;
+  statsModes: StatsMode[];
+  targetFileSize: number;
+  writeBufferSize: number;
+}
+
+export interface BucketWriter {
+  /** Adds rows (already conformed to the table schema); kinds are RowKind bytes. */
+  write(batch: arrow.RecordBatch, kinds: Int8Array): Promise<void>;
+  /** Flushes what is buffered and returns the files written since the last call. */
+  prepareCommit(): Promise<DataFileMeta[]>;
+  /** Bytes held in memory now. */
+  readonly bufferedBytes: number;
+  /** Writes the buffer out early (memory pressure across buckets). */
+  flush(): Promise<void>;
+}
+
+export function batchBytes(batch: arrow.RecordBatch): number {
+  let n = 0;
+  const walk = (d: arrow.Data) => {
+    for (const b of [d.values, d.valueOffsets, d.nullBitmap] as (ArrayBufferView | undefined)[]) n += b?.byteLength ?? 0;
+    d.children.forEach(walk);
+  };
+  walk(batch.data);
+  return n;
+}
+
+export class AppendBucketWriter implements BucketWriter {
+  private batches: arrow.RecordBatch[] = [];
+  private bytes = 0;
+  private rows = 0;
+  private readonly files: DataFileMeta[] = [];
+
+  constructor(
+    private readonly ctx: BucketWriterContext,
+    private nextSequence: bigint,
+  ) {}
+
+  get bufferedBytes(): number {
+    return this.bytes;
+  }
+
+  async write(batch: arrow.RecordBatch, kinds: Int8Array): Promise<void> {
+    for (const k of kinds) {
+      if (k !== 0) throw new Error('append tables take only +I rows');
+    }
+    this.batches.push(batch);
+    this.bytes += batchBytes(batch);
+    this.rows += batch.numRows;
+    // In-memory Arrow is larger than the compressed file, so a file reaches about the target size.
+    if (this.bytes >= this.ctx.targetFileSize * 2) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.rows === 0) return;
+    const fields = this.ctx.schema.fields;
+    const columns = fields.map((_, i) => i);
+    const first = this.nextSequence;
+    this.nextSequence += BigInt(this.rows);
+    this.files.push(
+      await writeDataFile(
+        this.ctx.fileIO,
+        {
+          dir: this.ctx.dir,
+          fileName: this.ctx.namer.next(),
+          fields,
+          batches: this.batches,
+          valueColumns: columns,
+          keyColumns: [],
+          statsModes: this.ctx.statsModes,
+          keyStatsModes: [],
+          minSequenceNumber: first,
+          maxSequenceNumber: this.nextSequence - 1n,
+          minKey: [],
+          maxKey: [],
+          deleteRowCount: 0,
+          schemaId: this.ctx.schema.id,
+          level: 0,
+          compression: this.ctx.compression,
+        },
+        [],
+      ),
+    );
+    this.batches = [];
+    this.bytes = 0;
+    this.rows = 0;
+  }
+
+  async prepareCommit(): Promise<DataFileMeta[]> {
+    await this.flush();
+    return this.files.splice(0);
+  }
+}
+
+interface Buffered {
+  batch: arrow.RecordBatch;
+  kinds: Int8Array;
+  firstSequence: bigint;
+}
+
+export class KeyValueBucketWriter implements BucketWriter {
+  private buffer: Buffered[] = [];
+  private bytes = 0;
+  private readonly files: DataFileMeta[] = [];
+  private readonly keyNames: string[];
+  private readonly keyIndexes: number[];
+  private readonly seqIndexes: number[];
+
+  constructor(
+    private readonly ctx: BucketWriterContext,
+    private nextSequence: bigint,
+    private readonly pick: PickWinner,
+    sequenceFields: string[],
+    private readonly sequenceDescending: boolean,
+  ) {
+    this.keyNames = trimmedPrimaryKeys(ctx.schema);
+    const indexOf = (n: string) => ctx.schema.fields.findIndex((f) => f.name === n);
+    this.keyIndexes = this.keyNames.map(indexOf);
+    this.seqIndexes = sequenceFields.map(indexOf);
+  }
+
+  get bufferedBytes(): number {
+    return this.bytes;
+  }
+
+  async write(batch: arrow.RecordBatch, kinds: Int8Array): Promise<void> {
+    this.buffer.push({ batch, kinds, firstSequence: this.nextSequence });
+    this.nextSequence += BigInt(batch.numRows);
+    this.bytes += batchBytes(batch);
+    if (this.bytes >= this.ctx.writeBufferSize) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.buffer.length === 0) return;
+    const chunks = this.buffer;
+    this.buffer = [];
+    this.bytes = 0;
+    const columnValues = (idx: number) => chunks.map((c) => {
+      const d = c.batch.data.children[idx]!;
+      const out: Value[] = new Array(d.length);
+      for (let i = 0; i < d.length; i++) out[i] = getValue(d, i);
+      return out;
+    });
+    const keys = this.keyIndexes.map(columnValues);
+    const userSeq = this.seqIndexes.map(columnValues);
+    // All buffered rows as (chunk, row), sorted by key, then user sequence, then arrival.
+    const total = chunks.reduce((n, c) => n + c.batch.numRows, 0);
+    const order: [number, number][] = [];
+    chunks.forEach((c, ci) => {
+      for (let r = 0; r < c.batch.numRows; r++) order.push([ci, r]);
+    });
+    const compareKey = (a: [number, number], b: [number, number]) => {
+      for (const k of keys) {
+        const d = compareValues(k[a[0]]![a[1]]!, k[b[0]]![b[1]]!);
+        if (d !== 0) return d;
+      }
+      return 0;
+    };
+    order.sort((a, b) => {
+      const d = compareKey(a, b);
+      if (d !== 0) return d;
+      for (const s of userSeq) {
+        const e = compareValues(s[a[0]]![a[1]]!, s[b[0]]![b[1]]!);
+        if (e !== 0) return this.sequenceDescending ? -e : e;
+      }
+      return a[0] - b[0] || a[1] - b[1];
+    });
+    // One record per key, chosen by the merge engine.
+    const chunkSel: number[] = [];
+    const rowSel: number[] = [];
+    const seqs: bigint[] = [];
+    const kindsOut: number[] = [];
+    const groupKinds: number[] = [];
+    for (let start = 0; start < total; ) {
+      let end = start + 1;
+      while (end < total && compareKey(order[start]!, order[end]!) === 0) end++;
+      groupKinds.length = 0;
+      for (let i = start; i < end; i++) groupKinds.push(chunks[order[i]![0]]!.kinds[order[i]![1]]!);
+      const w = this.pick(groupKinds, 0, groupKinds.length);
+      if (w >= 0) {
+        const [ci, r] = order[start + w]!;
+        chunkSel.push(ci);
+        rowSel.push(r);
+        seqs.push(chunks[ci]!.firstSequence + BigInt(r));
+        kindsOut.push(groupKinds[w]!);
+      }
+      start = end;
+    }
+    if (rowSel.length === 0) return;
+    const values = gatherBatch(chunks[0]!.batch.schema, chunks.map((c) => c.batch), { chunk: Uint32Array.from(chunkSel), row: Uint32Array.from(rowSel) });
+    const file = kvBatch(this.ctx.schema, values, seqs, kindsOut);
+    const keyFieldList = keyFields(this.ctx.schema);
+    const firstKey = keys.map((k) => k[chunkSel[0]!]![rowSel[0]!]!);
+    const lastKey = keys.map((k) => k[chunkSel[chunkSel.length - 1]!]![rowSel[rowSel.length - 1]!]!);
+    let minSeq = seqs[0]!;
+    let maxSeq = seqs[0]!;
+    for (const s of seqs) {
+      if (s < minSeq) minSeq = s;
+      if (s > maxSeq) maxSeq = s;
+    }
+    const k = keyFieldList.length;
+    this.files.push(
+      await writeDataFile(
+        this.ctx.fileIO,
+        {
+          dir: this.ctx.dir,
+          fileName: this.ctx.namer.next(),
+          fields: file.fields,
+          batches: [file.batch],
+          valueColumns: this.ctx.schema.fields.map((_, i) => k + 2 + i),
+          keyColumns: keyFieldList.map((_, i) => i),
+          statsModes: this.ctx.statsModes,
+          keyStatsModes: this.keyIndexes.map((i) => this.ctx.statsModes[i]!),
+          minSequenceNumber: minSeq,
+          maxSequenceNumber: maxSeq,
+          minKey: firstKey,
+          maxKey: lastKey,
+          deleteRowCount: kindsOut.filter(isRetract).length,
+          schemaId: this.ctx.schema.id,
+          level: 0,
+          compression: this.ctx.compression,
+        },
+        keyFieldList,
+      ),
+    );
+  }
+
+  async prepareCommit(): Promise<DataFileMeta[]> {
+    await this.flush();
+    return this.files.splice(0);
+  }
+}
+
+/** The physical layout of a primary-key data file: `_KEY_*`, `_SEQUENCE_NUMBER`, `_VALUE_KIND`, then the values. */
+function kvBatch(schema: TableSchema, values: arrow.RecordBatch, seqs: bigint[], kinds: number[]): { fields: DataField[]; batch: arrow.RecordBatch } {
+  const keys = keyFields(schema).map((f) => ({ ...f, id: f.id + KEY_FIELD_ID_OFFSET }));
+  const fields: DataField[] = [
+    ...keys,
+    { id: SEQUENCE_NUMBER_FIELD_ID, name: SEQUENCE_NUMBER, type: { kind: 'BIGINT', nullable: false } },
+    { id: VALUE_KIND_FIELD_ID, name: VALUE_KIND, type: { kind: 'TINYINT', nullable: false } },
+    ...schema.fields,
+  ];
+  const arrowSchema = toArrowSchema(fields);
+  const n = values.numRows;
+  const keyData = keys.map((k) => values.data.children[schema.fields.findIndex((f) => `_KEY_${f.name}` === k.name)]!);
+  const children = [
+    ...keyData.map((d, i) => d.clone(arrowSchema.fields[i]!.type)),
+    arrow.makeData({ type: new arrow.Int64(), length: n, nullCount: 0, data: BigInt64Array.from(seqs) }),
+    arrow.makeData({ type: new arrow.Int8(), length: n, nullCount: 0, data: Int8Array.from(kinds) }),
+    ...values.data.children,
+  ];
+  const data = arrow.makeData({ type: new arrow.Struct(arrowSchema.fields), length: n, nullCount: 0, children });
+  return { fields, batch: new arrow.RecordBatch(arrowSchema, data) };
+}

@@ -1,0 +1,210 @@
+/**
+ * The write side of a table: rows in (Arrow batches or row objects, each with
+ * a row kind), routed to their partition and bucket exactly as Paimon routes
+ * them, buffered per bucket, and turned into commit messages.
+ */
+import { randomUUID } from 'node:crypto';
+import * as arrow from 'apache-arrow';
+import { PaimonError } from '../errors.js';
+import { bucketOfHash, encodeBinaryRow, hashBinaryRowBytes, serializeBinaryRow } from '../spec/binary-row.js';
+import { bucketKeys, fieldsByName, type TableSchema } from '../spec/table-schema.js';
+import { getValue } from '../types/arrow-values.js';
+import type { Value } from '../types/values.js';
+import type { FileStoreTable } from '../table/table.js';
+import { bucketDirectory } from '../table/data-paths.js';
+import { gatherBatch } from '../read/gather.js';
+import { pickBufferWinnerFor, RowKind } from '../merge/merge-function.js';
+import { AppendBucketWriter, type BucketWriter, KeyValueBucketWriter } from './bucket-writers.js';
+import { DataFileNamer } from './data-file-writer.js';
+import { conformBatch, rowsToBatch, type RowInput } from './input.js';
+import { toStatsMode } from './stats-collector.js';
+import type { CommitMessage } from './table-commit.js';
+
+const KIND_NAMES: Record<string, RowKind> = { '+I': RowKind.INSERT, '-U': RowKind.UPDATE_BEFORE, '+U': RowKind.UPDATE_AFTER, '-D': RowKind.DELETE };
+
+/** `+I`, `-U`, `+U`, `-D` (or the byte 0..3) as a RowKind. */
+export function parseRowKind(v: unknown, where: string): RowKind {
+  if (typeof v === 'number' && v >= 0 && v <= 3 && Number.isInteger(v)) return v;
+  const k = typeof v === 'string' ? KIND_NAMES[v.trim().toUpperCase()] : undefined;
+  if (k === undefined) throw new PaimonError('INVALID_ARGUMENT', `${where}: row kind ${JSON.stringify(v)} is not one of +I, -U, +U, -D`);
+  return k;
+}
+
+export interface WriteOptions {
+  /** Per-row kinds (RowKind bytes or +I/-U/+U/-D), or one kind for all rows. Default: all +I. */
+  kinds?: ArrayLike<number | string> | RowKind;
+}
+
+interface BucketState {
+  partition: Value[];
+  partitionBytes: Uint8Array;
+  bucket: number;
+  writer: BucketWriter;
+}
+
+export class TableWrite {
+  readonly commitUser: string;
+  private readonly schema: TableSchema;
+  private readonly buckets = new Map<string, BucketState>();
+  private readonly namer: DataFileNamer;
+  private restoredSequences: Map<string, bigint> | null = null;
+  private rowsWritten = 0;
+  private readonly partitionIdx: number[];
+  private readonly bucketKeyIdx: number[];
+  private readonly numBuckets: number;
+  private readonly isPk: boolean;
+
+  constructor(
+    readonly table: FileStoreTable,
+    commitUser?: string,
+  ) {
+    this.commitUser = commitUser ?? randomUUID();
+    this.schema = table.schema;
+    const options = table.options;
+    this.isPk = this.schema.primaryKeys.length > 0;
+    this.numBuckets = options.bucket;
+    if (this.isPk && this.numBuckets <= 0) {
+      throw new PaimonError('UNSUPPORTED', `table ${table.name}: writing primary-key tables with bucket = ${this.numBuckets} (dynamic/postpone buckets) is not supported yet; set a fixed bucket count`);
+    }
+    if (!this.isPk && this.numBuckets > 0 && bucketKeys(this.schema).length === 0) {
+      throw new PaimonError('INVALID_ARGUMENT', `table ${table.name}: an append table with bucket = ${this.numBuckets} needs the bucket-key option`);
+    }
+    if (options.fileFormat !== 'parquet' && options.fileFormat !== 'avro') {
+      throw new PaimonError('UNSUPPORTED_FORMAT', `table ${table.name}: writing file.format ${options.fileFormat} is not supported yet (parquet and avro are)`);
+    }
+    this.namer = new DataFileNamer(options.dataFilePrefix, `.${options.fileFormat}`);
+    const indexOf = (n: string) => this.schema.fields.findIndex((f) => f.name === n);
+    this.partitionIdx = this.schema.partitionKeys.map(indexOf);
+    this.bucketKeyIdx = this.numBuckets > 0 ? bucketKeys(this.schema).map(indexOf) : [];
+    if (this.isPk) pickBufferWinnerFor(options, table.name); // unsupported engines fail before any file is written
+  }
+
+  /**
+   * Highest sequence number per (partition, bucket) in the latest snapshot,
+   * so numbering continues (all levels: DV and first-row scans skip level 0).
+   */
+  private async restore(): Promise<Map<string, bigint>> {
+    if (!this.restoredSequences) {
+      const map = new Map<string, bigint>();
+      const latest = await this.table.snapshots.latest();
+      const entries = latest ? await this.table.manifests.liveEntries(await this.table.manifests.dataManifests(latest)) : [];
+      for (const e of entries) {
+        const key = `${Buffer.from(e.partition).toString('hex')}/${e.bucket}`;
+        const prev = map.get(key);
+        if (prev === undefined || e.file.maxSequenceNumber > prev) map.set(key, e.file.maxSequenceNumber);
+      }
+      this.restoredSequences = map;
+    }
+    return this.restoredSequences;
+  }
+
+  /** Writes rows; they become visible when the commit of `prepareCommit`'s messages succeeds. */
+  async write(input: arrow.RecordBatch | arrow.Table | readonly RowInput[], options: WriteOptions = {}): Promise<void> {
+    const batches: arrow.RecordBatch[] =
+      input instanceof arrow.Table
+        ? input.batches
+        : input instanceof arrow.RecordBatch
+          ? [input]
+          : [rowsToBatch(input, this.schema.fields, this.table.name, this.rowsWritten)];
+    let offset = 0;
+    const total = batches.reduce((n, b) => n + b.numRows, 0);
+    const kinds = this.kindsOf(options.kinds, total);
+    // Validate everything before buffering anything: a rejected input writes nothing.
+    const conformed = batches.map((b) => {
+      const c = conformBatch(b, this.schema.fields, this.table.name, this.rowsWritten + offset);
+      offset += b.numRows;
+      return c;
+    });
+    offset = 0;
+    for (const batch of conformed) {
+      await this.route(batch, kinds.subarray(offset, offset + batch.numRows));
+      offset += batch.numRows;
+    }
+    this.rowsWritten += total;
+  }
+
+  private kindsOf(kinds: WriteOptions['kinds'], n: number): Int8Array {
+    const out = new Int8Array(n);
+    if (kinds === undefined) return out;
+    if (typeof kinds === 'number') return out.fill(parseRowKind(kinds, `table ${this.table.name}`));
+    if (kinds.length !== n) throw new PaimonError('INVALID_ARGUMENT', `table ${this.table.name}: ${kinds.length} row kinds for ${n} rows`);
+    for (let i = 0; i < n; i++) out[i] = parseRowKind(kinds[i], `table ${this.table.name}, row ${this.rowsWritten + i}`);
+    if (!this.isPk) {
+      const i = out.findIndex((k) => k !== RowKind.INSERT);
+      if (i >= 0) throw new PaimonError('INVALID_ARGUMENT', `table ${this.table.name}, row ${this.rowsWritten + i}: append tables take only +I rows (no primary key to update or delete by)`);
+    }
+    return out;
+  }
+
+  private async route(batch: arrow.RecordBatch, kinds: Int8Array): Promise<void> {
+    const n = batch.numRows;
+    const partitionTypes = this.partitionIdx.map((i) => this.schema.fields[i]!.type);
+    const bucketTypes = this.bucketKeyIdx.map((i) => this.schema.fields[i]!.type);
+    const partitionData = this.partitionIdx.map((i) => batch.data.children[i]!);
+    const bucketData = this.bucketKeyIdx.map((i) => batch.data.children[i]!);
+    const groups = new Map<string, { partition: Value[]; bucket: number; rows: number[] }>();
+    const partitionKeyCache = new Map<string, string>();
+    for (let r = 0; r < n; r++) {
+      const partition = partitionData.map((d) => getValue(d, r));
+      // Keyed like manifest entries: the hex of the serialized partition row.
+      const raw = JSON.stringify(partition, (_, v) => (typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v));
+      let pkey = partitionKeyCache.get(raw);
+      if (pkey === undefined) {
+        pkey = Buffer.from(serializeBinaryRow(partition, partitionTypes)).toString('hex');
+        partitionKeyCache.set(raw, pkey);
+      }
+      const bucket = this.numBuckets > 0 ? bucketOfHash(hashBinaryRowBytes(encodeBinaryRow(bucketData.map((d) => getValue(d, r)), bucketTypes)), this.numBuckets) : 0;
+      const key = `${pkey}/${bucket}`;
+      let g = groups.get(key);
+      if (!g) {
+        g = { partition, bucket, rows: [] };
+        groups.set(key, g);
+      }
+      g.rows.push(r);
+    }
+    for (const [key, g] of groups) {
+      const state = await this.bucketState(key, g.partition, g.bucket);
+      const rows = Uint32Array.from(g.rows);
+      const part = groups.size === 1 ? batch : gatherBatch(batch.schema, [batch], { chunk: null, row: rows });
+      const partKinds = groups.size === 1 ? kinds : Int8Array.from(g.rows, (r) => kinds[r]!);
+      await state.writer.write(part, partKinds);
+    }
+  }
+
+  private async bucketState(key: string, partition: Value[], bucket: number): Promise<BucketState> {
+    let state = this.buckets.get(key);
+    if (state) return state;
+    const options = this.table.options;
+    const sequences = await this.restore();
+    const next = (sequences.get(key) ?? -1n) + 1n;
+    const statsModes = this.schema.fields.map((f) => toStatsMode(options.statsMode(f.name)));
+    const ctx = {
+      fileIO: this.table.fileIO,
+      schema: this.schema,
+      dir: bucketDirectory(this.table.path, this.schema, partition, bucket),
+      namer: this.namer,
+      compression: options.fileCompression,
+      statsModes,
+      targetFileSize: options.targetFileSize(this.isPk),
+      writeBufferSize: options.writeBufferSize,
+    };
+    const writer = this.isPk
+      ? new KeyValueBucketWriter(ctx, next, pickBufferWinnerFor(options, this.table.name), options.sequenceFields, options.sequenceDescending)
+      : new AppendBucketWriter(ctx, next);
+    const partitionTypes = fieldsByName(this.schema, this.schema.partitionKeys, 'partition').map((f) => f.type);
+    state = { partition, partitionBytes: serializeBinaryRow(partition, partitionTypes), bucket, writer };
+    this.buckets.set(key, state);
+    return state;
+  }
+
+  /** Flushes every bucket and returns what to commit; the writer can keep writing afterwards. */
+  async prepareCommit(): Promise<CommitMessage[]> {
+    const messages: CommitMessage[] = [];
+    for (const state of this.buckets.values()) {
+      const files = await state.writer.prepareCommit();
+      if (files.length === 0) continue;
+      messages.push({ partition: state.partitionBytes, bucket: state.bucket, totalBuckets: this.numBuckets, newFiles: files });
+    }
+    return messages;
+  }
+}
