@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileStoreTable } from '../src/table/table.js';
 import { readDataFile } from '../src/read/data-file-reader.js';
 import { filePath } from '../src/scan/split.js';
-import { expectedOf, fixtureNames, fixturePath, isParquetOrAvroTable } from './fixtures.js';
+import { expectedOf, fixtureNames, fixturePath } from './fixtures.js';
 
-const parquetTables = fixtureNames().filter((n) => isParquetOrAvroTable(n) && expectedOf(n).table.options['file.format'] === 'parquet');
+const parquetTables = fixtureNames().filter((n) => expectedOf(n).table.options['file.format'] === 'parquet');
 
 let db: DuckDBInstance;
 beforeAll(async () => {

@@ -21,7 +21,11 @@ import { cleanTempDirs, tempDir } from './write-helpers.js';
 afterEach(cleanTempDirs);
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
-const pkTables = fixtureNames().filter((n) => isParquetOrAvroTable(n) && expectedOf(n).table.primaryKeys.length > 0);
+const pkTables = fixtureNames().filter((n) => expectedOf(n).table.primaryKeys.length > 0);
+/** Formats and merge engines we write (ORC writing and the other engines belong to later issues). */
+const writable = (n: string) =>
+  ['parquet', 'avro'].includes(expectedOf(n).table.options['file.format'] ?? 'parquet') &&
+  ['deduplicate', 'first-row'].includes(expectedOf(n).table.options['merge-engine'] ?? 'deduplicate');
 
 /** Every live file of the latest snapshot with its rows (all levels). */
 async function filesWithRows(table: FileStoreTable) {
@@ -68,12 +72,12 @@ describe('placement and BinaryRow bytes match Paimon (primary-key fixtures)', ()
       expect(checked).toBeGreaterThan(0);
     });
 
+    if (!writable(name)) continue;
     it(`${name}: the same rows written by us land in the same partition and bucket folders`, async () => {
       const source = await FileStoreTable.open(fixturePath(name));
       const copy = `${tempDir()}/t`;
       cpSync(`${fixturePath(name)}/schema`, `${copy}/schema`, { recursive: true });
       const target = await FileStoreTable.open(copy);
-      if (target.options.mergeEngine !== 'deduplicate' && target.options.mergeEngine !== 'first-row') return; // write-side engines of the LSM issue
       const data = await source.newScan().toArrow();
       const rows = data.batches.flatMap(batchToRows);
       expect(rows.length).toBeGreaterThan(0);

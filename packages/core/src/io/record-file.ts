@@ -8,15 +8,8 @@ import { PaimonError } from '../errors.js';
 import { isValid } from '../types/arrow-values.js';
 import { readAvroContainer } from './avro.js';
 import { readParquet } from './parquet-format.js';
+import { openOrc } from './orc/index.js';
 import type { RawRecord } from '../spec/record-fields.js';
-
-type BatchDecoder = (bytes: Uint8Array, fileName: string) => arrow.RecordBatch[] | Promise<arrow.RecordBatch[]>;
-let orcDecoder: BatchDecoder | null = null;
-
-/** The ORC codec registers itself here, keeping this module free of it. */
-export function registerOrcRecordDecoder(decoder: BatchDecoder): void {
-  orcDecoder = decoder;
-}
 
 function startsWith(bytes: Uint8Array, magic: string): boolean {
   for (let i = 0; i < magic.length; i++) if (bytes[i] !== magic.charCodeAt(i)) return false;
@@ -25,10 +18,7 @@ function startsWith(bytes: Uint8Array, magic: string): boolean {
 
 export async function readRecordFile(bytes: Uint8Array, fileName: string): Promise<RawRecord[]> {
   if (startsWith(bytes, 'Obj\x01')) return readAvroContainer(bytes, fileName).records as RawRecord[];
-  if (startsWith(bytes, 'ORC')) {
-    if (!orcDecoder) throw new PaimonError('UNSUPPORTED_FORMAT', `manifest ${fileName} is an ORC file; the ORC format is not supported yet`);
-    return batchesToRecords(await orcDecoder(bytes, fileName));
-  }
+  if (startsWith(bytes, 'ORC')) return batchesToRecords([...openOrc(bytes, fileName).read({ timestampUnit: 'ms' })]);
   if (startsWith(bytes, 'PAR1')) return batchesToRecords(await readParquet(bytes, null, fileName));
   throw new PaimonError('CORRUPT_FILE', `manifest ${fileName} is not an Avro, ORC or Parquet file`);
 }

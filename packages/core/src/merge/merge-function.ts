@@ -6,6 +6,7 @@
  */
 import { PaimonError } from '../errors.js';
 import { CoreOptions } from '../table/options.js';
+import type { Value } from '../types/values.js';
 
 export enum RowKind {
   INSERT = 0,
@@ -39,17 +40,73 @@ const firstRow: PickWinner = (kinds, start, end) => {
   return -1;
 };
 
-/** The winner picker for a table, or an UNSUPPORTED error for engines that combine fields. */
-export function pickWinnerFor(options: CoreOptions, table: string): PickWinner {
+/** All records of one key, in merge order. */
+export interface KeyGroup {
+  readonly size: number;
+  kind(i: number): number;
+  /** Value of a table column (by index in the read schema) of record i. */
+  value(i: number, column: number): Value;
+}
+
+/**
+ * How a merge engine reduces a key's records: `pick` engines keep one of them
+ * whole (fast: rows are gathered), `combine` engines build a new row from
+ * several (partial-update, aggregation).
+ */
+export type MergeEngine =
+  | { kind: 'pick'; pick: PickWinner }
+  | { kind: 'combine'; combine: (group: KeyGroup, columns: number) => Value[] | null };
+
+/**
+ * partial-update (PartialUpdateMergeFunction, without sequence groups): each
+ * +I/+U overwrites the fields it has non-null. Retractions are ignored with
+ * `ignore-delete`, remove the row with `partial-update.remove-record-on-delete`
+ * (a -D), and are an error otherwise, as in Paimon.
+ */
+function partialUpdate(options: CoreOptions, table: string): MergeEngine {
+  if (Object.keys(options.raw).some((k) => k.endsWith('.sequence-group'))) {
+    throw new PaimonError('UNSUPPORTED', `table ${table}: partial-update with sequence groups is not supported yet`);
+  }
+  const ignoreDelete = options.ignoreDelete;
+  const removeOnDelete = options.raw['partial-update.remove-record-on-delete'] === 'true';
+  return {
+    kind: 'combine',
+    combine: (group, columns) => {
+      let row: Value[] | null = null;
+      for (let i = 0; i < group.size; i++) {
+        const kind = group.kind(i);
+        if (isRetract(kind)) {
+          if (ignoreDelete) continue;
+          if (removeOnDelete && kind === RowKind.DELETE) {
+            row = null;
+            continue;
+          }
+          throw new PaimonError('UNSUPPORTED', `table ${table}: partial-update got a ${ROW_KIND_SHORT[kind]} record; set ignore-delete or partial-update.remove-record-on-delete`);
+        }
+        row ??= new Array<Value>(columns).fill(null);
+        for (let c = 0; c < columns; c++) {
+          const v = group.value(i, c);
+          if (v !== null) row[c] = v;
+        }
+      }
+      return row;
+    },
+  };
+}
+
+/** The merge engine of a table for reads. */
+export function mergeEngineFor(options: CoreOptions, table: string): MergeEngine {
   switch (options.mergeEngine) {
     case 'deduplicate':
-      return deduplicate(options.ignoreDelete);
+      return { kind: 'pick', pick: deduplicate(options.ignoreDelete) };
     case 'first-row':
-      return firstRow;
+      return { kind: 'pick', pick: firstRow };
+    case 'partial-update':
+      return partialUpdate(options, table);
     default:
       throw new PaimonError(
         'UNSUPPORTED',
-        `table ${table}: merge-on-read for merge engine ${options.mergeEngine} is not supported yet (deduplicate and first-row are)`,
+        `table ${table}: merge-on-read for merge engine ${options.mergeEngine} is not supported yet (deduplicate, first-row and partial-update are)`,
       );
   }
 }

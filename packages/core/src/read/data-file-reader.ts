@@ -8,7 +8,8 @@ import type { FileIO } from '../io/file-io.js';
 import { readParquet } from '../io/parquet-format.js';
 import { readAvroData } from '../io/avro-format.js';
 import { toArrowField } from '../types/arrow-type.js';
-import type { DataField } from '../types/data-type.js';
+import type { DataField, DataType } from '../types/data-type.js';
+import { openOrc } from '../io/orc/index.js';
 import { nullData } from '../types/arrow-values.js';
 import { conformData } from './conform.js';
 
@@ -21,13 +22,6 @@ export function formatOfFile(fileName: string): FileFormat {
   throw new PaimonError('UNSUPPORTED_FORMAT', `data file ${fileName} has an unknown format "${ext}"`);
 }
 
-/** Optional format hooks, so a format codec can register itself (the ORC reader does). */
-export type BatchReader = (bytes: Uint8Array, columns: readonly string[], fileName: string) => arrow.RecordBatch[] | Promise<arrow.RecordBatch[]>;
-const extraReaders = new Map<FileFormat, BatchReader>();
-export function registerFormatReader(format: FileFormat, reader: BatchReader): void {
-  extraReaders.set(format, reader);
-}
-
 export async function readDataFile(fileIO: FileIO, path: string, columns: readonly DataField[]): Promise<arrow.RecordBatch[]> {
   const fileName = path.slice(path.lastIndexOf('/') + 1);
   const format = formatOfFile(fileName);
@@ -36,13 +30,29 @@ export async function readDataFile(fileIO: FileIO, path: string, columns: readon
   let batches: arrow.RecordBatch[];
   if (format === 'parquet') batches = await readParquet(bytes, names, path);
   else if (format === 'avro') batches = readAvroData(bytes, columns, path);
-  else {
-    const reader = extraReaders.get(format);
-    if (!reader) throw new PaimonError('UNSUPPORTED_FORMAT', `data file ${path}: the ${format.toUpperCase()} format is not supported yet`);
-    batches = await reader(bytes, names, path);
-  }
+  else batches = [...openOrc(bytes, path).read({ columns: names, timestampUnit: orcTimestampUnit(columns) })];
   const schema = new arrow.Schema(columns.map(toArrowField));
   return batches.map((b) => conformBatch(b, schema, path));
+}
+
+/** Nanoseconds only where a column needs them: they cover just the years 1677-2262. */
+function orcTimestampUnit(columns: readonly DataField[]): 'ns' | 'us' {
+  const needsNanos = (t: DataType): boolean =>
+    ((t.kind === 'TIMESTAMP' || t.kind === 'TIMESTAMP_LTZ') && t.precision > 6) ||
+    (t.kind === 'ARRAY' || t.kind === 'MULTISET' || t.kind === 'VECTOR' ? needsNanos(t.element) : false) ||
+    (t.kind === 'MAP' ? needsNanos(t.key) || needsNanos(t.value) : false) ||
+    (t.kind === 'ROW' ? t.fields.some((f) => needsNanos(f.type)) : false);
+  return columns.some((c) => needsNanos(c.type)) ? 'ns' : 'us';
+}
+
+/** Paimon map keys are never NULL; Paimon's readers fail on a file holding one, and so do we. */
+function checkMapKeys(data: arrow.Data, column: string, path: string): void {
+  const type = data.type as arrow.DataType;
+  if (type.typeId === arrow.Type.Map) {
+    const keys = data.children[0]!.children[0]!;
+    if (keys.nullCount > 0) throw new PaimonError('CORRUPT_FILE', `data file ${path}: column ${column} has a NULL map key`);
+  }
+  data.children.forEach((c, i) => checkMapKeys(c, `${column}.${type.children?.[i]?.name ?? i}`, path));
 }
 
 function conformBatch(batch: arrow.RecordBatch, schema: arrow.Schema, path: string): arrow.RecordBatch {
@@ -52,7 +62,9 @@ function conformBatch(batch: arrow.RecordBatch, schema: arrow.Schema, path: stri
       if (!f.nullable) throw new PaimonError('CORRUPT_FILE', `data file ${path} has no column ${f.name}`);
       return nullData(f.type, batch.numRows);
     }
-    return conformData(batch.data.children[idx]!, f.type);
+    const data = conformData(batch.data.children[idx]!, f.type);
+    checkMapKeys(data, f.name, path);
+    return data;
   });
   const data = arrow.makeData({ type: new arrow.Struct(schema.fields), length: batch.numRows, nullCount: 0, children });
   return new arrow.RecordBatch(schema, data);

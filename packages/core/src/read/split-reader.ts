@@ -5,7 +5,7 @@
  */
 import * as arrow from 'apache-arrow';
 import { PaimonError } from '../errors.js';
-import { getValue, nullData } from '../types/arrow-values.js';
+import { buildData, getValue, nullData } from '../types/arrow-values.js';
 import { toArrowField, toArrowSchema } from '../types/arrow-type.js';
 import {
   type DataField,
@@ -23,7 +23,7 @@ import { CoreOptions } from '../table/options.js';
 import type { FileStoreTable } from '../table/table.js';
 import { evaluate, type Predicate } from '../scan/predicate.js';
 import { filePath, type DataSplit } from '../scan/split.js';
-import { isRetract, pickWinnerFor, type PickWinner } from '../merge/merge-function.js';
+import { isRetract, mergeEngineFor, type KeyGroup } from '../merge/merge-function.js';
 import { castData, conformData } from './conform.js';
 import { readDataFile } from './data-file-reader.js';
 import { filterBatch, gatherBatch, selectColumns } from './gather.js';
@@ -148,7 +148,7 @@ interface Chunk {
 /** K-way merge of the split's sorted runs; one surviving row per key. */
 async function* readMerged(ctx: ReadContext, split: DataSplit): AsyncGenerator<arrow.RecordBatch> {
   const options = new CoreOptions(ctx.schema.options);
-  const pick: PickWinner = pickWinnerFor(options, ctx.table.name);
+  const engine = mergeEngineFor(options, ctx.table.name);
   const keyNames = trimmedPrimaryKeys(ctx.schema);
   const seqNames = options.sequenceFields;
   const descending = options.sequenceDescending;
@@ -225,17 +225,39 @@ async function* readMerged(ctx: ReadContext, split: DataSplit): AsyncGenerator<a
   let outChunk = new Uint32Array(OUTPUT_BATCH_ROWS);
   let outRow = new Uint32Array(OUTPUT_BATCH_ROWS);
   let outLen = 0;
+  let combined: Value[][] = [];
   const groupChunk: number[] = [];
   const groupRow: number[] = [];
   const groupKind: number[] = [];
+  // Value columns of the read batches start after _SEQUENCE_NUMBER and _VALUE_KIND.
+  const group: KeyGroup = {
+    get size() {
+      return groupKind.length;
+    },
+    kind: (i) => groupKind[i]!,
+    value: (i, column) => getValue(batches[groupChunk[i]!]!.data.children[column + 2]!, groupRow[i]!),
+  };
 
   const flushGroup = () => {
-    const w = pick(groupKind, 0, groupKind.length);
-    if (w >= 0) {
-      outChunk[outLen] = groupChunk[w]!;
-      outRow[outLen++] = groupRow[w]!;
+    if (engine.kind === 'pick') {
+      const w = engine.pick(groupKind, 0, groupKind.length);
+      if (w >= 0) {
+        outChunk[outLen] = groupChunk[w]!;
+        outRow[outLen++] = groupRow[w]!;
+      }
+    } else {
+      const row = engine.combine(group, fields.length);
+      if (row) combined.push(row);
     }
     groupChunk.length = groupRow.length = groupKind.length = 0;
+  };
+  const combinedBatch = (): arrow.RecordBatch => {
+    const seq = nullData(schema.fields[0]!.type, combined.length);
+    const kinds = arrow.makeData({ type: new arrow.Int8(), length: combined.length, nullCount: 0, data: new Int8Array(combined.length) });
+    const children = [seq, kinds, ...fields.map((_, c) => buildData(schema.fields[c + 2]!.type, combined.map((r) => r[c]!)))];
+    const out = new arrow.RecordBatch(schema, arrow.makeData({ type: new arrow.Struct(schema.fields), length: combined.length, nullCount: 0, children }));
+    combined = [];
+    return out;
   };
 
   while (heap.length > 0) {
@@ -243,6 +265,7 @@ async function* readMerged(ctx: ReadContext, split: DataSplit): AsyncGenerator<a
     const c = chunks[top.chunk]!;
     if (groupKind.length > 0 && compareKey(chunks[groupChunk[0]!]!, groupRow[0]!, c, top.row) !== 0) {
       flushGroup();
+      if (combined.length === OUTPUT_BATCH_ROWS) yield combinedBatch();
       if (outLen === OUTPUT_BATCH_ROWS) {
         yield gatherBatch(schema, batches, { chunk: outChunk, row: outRow });
         outChunk = new Uint32Array(OUTPUT_BATCH_ROWS);
@@ -266,6 +289,7 @@ async function* readMerged(ctx: ReadContext, split: DataSplit): AsyncGenerator<a
     if (heap.length > 0) siftDown(0);
   }
   if (groupKind.length > 0) flushGroup();
+  if (combined.length > 0) yield combinedBatch();
   if (outLen > 0) yield gatherBatch(schema, batches, { chunk: outChunk.subarray(0, outLen), row: outRow.subarray(0, outLen) });
 }
 

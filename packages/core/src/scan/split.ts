@@ -27,6 +27,8 @@ export interface DataSplit {
   deletionFiles: (DeletionFile | null)[];
   /** True when rows can be read file by file without a key merge. */
   rawConvertible: boolean;
+  /** Set when the split comes from another branch (`scan.fallback-branch`); read with that branch's schema. */
+  branch?: string;
 }
 
 export interface ScanPlan {

@@ -6,8 +6,10 @@
 import * as arrow from 'apache-arrow';
 import { PaimonError } from '../errors.js';
 import { toArrowSchema } from '../types/arrow-type.js';
-import type { FileStoreTable } from '../table/table.js';
-import { checkProjection, readSplit } from '../read/split-reader.js';
+import { FileStoreTable } from '../table/table.js';
+import type { TableSchema } from '../spec/table-schema.js';
+import { checkProjection, readSplit, type ReadContext } from '../read/split-reader.js';
+import { conformData } from '../read/conform.js';
 import { bindPredicate, negationNormalForm, type Predicate } from './predicate.js';
 import type { DataSplit, ScanPlan } from './split.js';
 import { planScan, type SnapshotSelector } from './table-scan.js';
@@ -74,19 +76,42 @@ export class TableScan {
    * batches; `onSplitDone` reports progress (splits finished so far).
    */
   async *read(plan: ScanPlan, splits: readonly DataSplit[] = plan.splits, onSplitDone?: (done: number) => void): AsyncGenerator<arrow.RecordBatch> {
-    const projection = checkProjection(plan.schema, this.columns, this.table.name);
-    const filter = this.predicate ? negationNormalForm(bindPredicate(this.predicate, plan.schema.fields, this.table.name)) : null;
-    const ctx = { table: this.table, schema: plan.schema, projection, filter };
+    const contextFor = async (table: FileStoreTable, schema: TableSchema): Promise<ReadContext> => ({
+      table,
+      schema,
+      projection: checkProjection(schema, this.columns ?? plan.schema.fields.map((f) => f.name), this.table.name),
+      filter: this.predicate ? negationNormalForm(bindPredicate(this.predicate, schema.fields, this.table.name)) : null,
+    });
+    const main = await contextFor(this.table, plan.schema);
+    const branches = new Map<string, ReadContext>();
+    const contextOf = async (split: DataSplit): Promise<ReadContext> => {
+      if (!split.branch) return main;
+      let ctx = branches.get(split.branch);
+      if (!ctx) {
+        const other = await FileStoreTable.open(this.table.path, { fileIO: this.table.fileIO, branch: split.branch });
+        ctx = await contextFor(other, other.schema);
+        branches.set(split.branch, ctx);
+      }
+      return ctx;
+    };
     let remaining = this.rowLimit ?? Infinity;
     for (const [i, split] of splits.entries()) {
-      for await (const batch of readSplit(ctx, split)) {
+      for await (const read of readSplit(await contextOf(split), split)) {
         if (remaining <= 0) return;
+        const batch = split.branch ? this.asMainSchema(read, plan) : read;
         const out = batch.numRows > remaining ? batch.slice(0, remaining) : batch;
         remaining -= out.numRows;
         yield out;
       }
       onSplitDone?.(i + 1);
     }
+  }
+
+  /** A batch of another branch's split, relabelled with this table's output schema (nullability may differ). */
+  private asMainSchema(batch: arrow.RecordBatch, plan: ScanPlan): arrow.RecordBatch {
+    const schema = this.outputSchema(plan);
+    const children = schema.fields.map((f, i) => conformData(batch.data.children[i]!, f.type));
+    return new arrow.RecordBatch(schema, arrow.makeData({ type: new arrow.Struct(schema.fields), length: batch.numRows, nullCount: 0, children }));
   }
 
   /** Plans and reads everything into one Arrow table. */

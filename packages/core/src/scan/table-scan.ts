@@ -17,7 +17,7 @@ import type { Value } from '../types/values.js';
 import { CoreOptions } from '../table/options.js';
 import { indexPath } from '../table/paths.js';
 import { bucketDirectory } from '../table/data-paths.js';
-import type { FileStoreTable } from '../table/table.js';
+import { FileStoreTable } from '../table/table.js';
 import { combineStats, dataFileStats, manifestPartitionStats, parquetFooterStats, partitionValueStats } from './file-stats.js';
 import { bindPredicate, fieldsOf, mayMatch, negationNormalForm, type Predicate } from './predicate.js';
 import type { DataSplit, DeletionFile, ScanPlan } from './split.js';
@@ -212,5 +212,20 @@ export async function planScan(table: FileStoreTable, opts: PlanOptions): Promis
     });
   }
   splits.sort((a, b) => a.bucketPath.localeCompare(b.bucketPath));
+  const fallback = schema.options['scan.fallback-branch'];
+  if (fallback && table.branch !== fallback && opts.snapshot.kind === 'latest') {
+    splits.push(...(await fallbackSplits(table, snapshot, fallback, opts)));
+  }
   return { snapshot, schema, splits };
+}
+
+/**
+ * `scan.fallback-branch`: partitions the main branch does not have are read
+ * from the fallback branch (FallbackReadFileStoreTable).
+ */
+async function fallbackSplits(table: FileStoreTable, snapshot: Snapshot, branch: string, opts: PlanOptions): Promise<DataSplit[]> {
+  const mainPartitions = new Set((await table.manifests.liveEntries(await table.manifests.dataManifests(snapshot))).map((e) => hex(e.partition)));
+  const other = await FileStoreTable.open(table.path, { fileIO: table.fileIO, branch });
+  const plan = await planScan(other, { ...opts, snapshot: { kind: 'latest' } });
+  return plan.splits.filter((s) => !mainPartitions.has(hex(s.partitionBytes))).map((s) => ({ ...s, branch }));
 }

@@ -1,0 +1,21 @@
+/**
+ * Apache ORC file reader (hand-written; no ORC library exists on npm):
+ * `openOrc(bytes, fileName)` gives the type tree, statistics and stripes, and
+ * `read()` yields Arrow record batches.
+ */
+export { openOrc, isOrc, OrcFile, type OrcReadOptions } from './orc-reader.js';
+export { ORC_KINDS, typeToString, toArrowType, toArrowField, type OrcKind, type OrcType, type TimestampUnit } from './types.js';
+export type {
+  ColumnStatistics,
+  IntegerStatistics,
+  DoubleStatistics,
+  StringStatistics,
+  DecimalStatistics,
+  DateStatistics,
+  TimestampStatistics,
+  BinaryStatistics,
+  CollectionStatistics,
+} from './statistics.js';
+export type { CompressionKind, PostScript, Footer, StripeInformation, UserMetadataItem, StripeFooter } from './footer.js';
+export { Decompressor } from './compression.js';
+export { ORC_EPOCH_SECONDS } from './timezone.js';
