@@ -162,35 +162,32 @@ export class KeyValueBucketWriter implements BucketWriter {
     const chunks = this.buffer;
     this.buffer = [];
     this.bytes = 0;
-    const columnValues = (idx: number) => chunks.map((c) => {
-      const d = c.batch.data.children[idx]!;
-      const out: Value[] = new Array(d.length);
-      for (let i = 0; i < d.length; i++) out[i] = getValue(d, i);
-      return out;
-    });
-    const keys = this.keyIndexes.map(columnValues);
-    const userSeq = this.seqIndexes.map(columnValues);
-    // All buffered rows as (chunk, row), sorted by key, then user sequence, then arrival.
-    const total = chunks.reduce((n, c) => n + c.batch.numRows, 0);
-    const order: [number, number][] = [];
+    // Every buffered row gets a global index; arrival order is sequence order.
+    const starts: number[] = [];
+    let total = 0;
+    for (const c of chunks) {
+      starts.push(total);
+      total += c.batch.numRows;
+    }
+    const chunkOf = new Uint32Array(total);
+    const rowOf = new Uint32Array(total);
     chunks.forEach((c, ci) => {
-      for (let r = 0; r < c.batch.numRows; r++) order.push([ci, r]);
+      chunkOf.fill(ci, starts[ci]!, starts[ci]! + c.batch.numRows);
+      for (let r = 0; r < c.batch.numRows; r++) rowOf[starts[ci]! + r] = r;
     });
-    const compareKey = (a: [number, number], b: [number, number]) => {
-      for (const k of keys) {
-        const d = compareValues(k[a[0]]![a[1]]!, k[b[0]]![b[1]]!);
-        if (d !== 0) return d;
-      }
-      return 0;
-    };
+    const keyCols = this.keyIndexes.map((idx) => flatColumn(chunks.map((c) => c.batch.data.children[idx]!), total));
+    const seqCols = this.seqIndexes.map((idx) => flatColumn(chunks.map((c) => c.batch.data.children[idx]!), total));
+    const compareKey = keyComparator(keyCols);
+    const compareSeq = keyComparator(seqCols);
+    const descending = this.sequenceDescending;
+    const order = new Array<number>(total);
+    for (let i = 0; i < total; i++) order[i] = i;
     order.sort((a, b) => {
       const d = compareKey(a, b);
       if (d !== 0) return d;
-      for (const s of userSeq) {
-        const e = compareValues(s[a[0]]![a[1]]!, s[b[0]]![b[1]]!);
-        if (e !== 0) return this.sequenceDescending ? -e : e;
-      }
-      return a[0] - b[0] || a[1] - b[1];
+      const e = compareSeq(a, b);
+      if (e !== 0) return descending ? -e : e;
+      return a - b;
     });
     // One record per key, chosen by the merge engine.
     const chunkSel: number[] = [];
@@ -202,10 +199,12 @@ export class KeyValueBucketWriter implements BucketWriter {
       let end = start + 1;
       while (end < total && compareKey(order[start]!, order[end]!) === 0) end++;
       groupKinds.length = 0;
-      for (let i = start; i < end; i++) groupKinds.push(chunks[order[i]![0]]!.kinds[order[i]![1]]!);
+      for (let i = start; i < end; i++) groupKinds.push(chunks[chunkOf[order[i]!]!]!.kinds[rowOf[order[i]!]!]!);
       const w = this.pick(groupKinds, 0, groupKinds.length);
       if (w >= 0) {
-        const [ci, r] = order[start + w]!;
+        const g = order[start + w]!;
+        const ci = chunkOf[g]!;
+        const r = rowOf[g]!;
         chunkSel.push(ci);
         rowSel.push(r);
         seqs.push(chunks[ci]!.firstSequence + BigInt(r));
@@ -213,12 +212,14 @@ export class KeyValueBucketWriter implements BucketWriter {
       }
       start = end;
     }
+    const keys = keyCols.map((c) => c.values);
+    const globalOf = (ci: number, r: number) => starts[ci]! + r;
     if (rowSel.length === 0) return;
     const values = gatherBatch(chunks[0]!.batch.schema, chunks.map((c) => c.batch), { chunk: Uint32Array.from(chunkSel), row: Uint32Array.from(rowSel) });
     const file = kvBatch(this.ctx.schema, values, seqs, kindsOut);
     const keyFieldList = keyFields(this.ctx.schema);
-    const firstKey = keys.map((k) => k[chunkSel[0]!]![rowSel[0]!]!);
-    const lastKey = keys.map((k) => k[chunkSel[chunkSel.length - 1]!]![rowSel[rowSel.length - 1]!]!);
+    const firstKey = keys.map((k) => k(globalOf(chunkSel[0]!, rowSel[0]!)));
+    const lastKey = keys.map((k) => k(globalOf(chunkSel[chunkSel.length - 1]!, rowSel[rowSel.length - 1]!)));
     let minSeq = seqs[0]!;
     let maxSeq = seqs[0]!;
     for (const s of seqs) {
@@ -278,4 +279,67 @@ function kvBatch(schema: TableSchema, values: arrow.RecordBatch, seqs: bigint[],
   ];
   const data = arrow.makeData({ type: new arrow.Struct(arrowSchema.fields), length: n, nullCount: 0, children });
   return { fields, batch: new arrow.RecordBatch(arrowSchema, data) };
+}
+
+/** One column of all buffered chunks, as a value accessor by global row index (typed arrays for numbers). */
+interface FlatColumn {
+  kind: 'number' | 'bigint' | 'other';
+  numbers?: Float64Array;
+  bigints?: BigInt64Array;
+  nulls?: Uint8Array;
+  others?: Value[];
+  values: (i: number) => Value;
+}
+
+function flatColumn(parts: arrow.Data[], total: number): FlatColumn {
+  const type = parts[0]!.type as arrow.DataType;
+  const simple = parts.every((d) => d.nullCount === 0);
+  if (simple && (type.typeId === arrow.Type.Int || type.typeId === arrow.Type.Float || type.typeId === arrow.Type.Date || type.typeId === arrow.Type.Time || type.typeId === arrow.Type.Timestamp)) {
+    const first = parts[0]!.values;
+    if (first instanceof BigInt64Array) {
+      const out = new BigInt64Array(total);
+      let at = 0;
+      for (const d of parts) {
+        out.set((d.values as BigInt64Array).subarray(0, d.length), at);
+        at += d.length;
+      }
+      return { kind: 'bigint', bigints: out, values: (i) => out[i]! };
+    }
+    if (!(first instanceof Uint32Array)) {
+      const out = new Float64Array(total);
+      let at = 0;
+      for (const d of parts) {
+        const v = d.values as Int32Array | Float64Array;
+        for (let r = 0; r < d.length; r++) out[at++] = v[r]!;
+      }
+      return { kind: 'number', numbers: out, values: (i) => out[i]! };
+    }
+  }
+  const out: Value[] = new Array(total);
+  let at = 0;
+  for (const d of parts) for (let r = 0; r < d.length; r++) out[at++] = getValue(d, r);
+  return { kind: 'other', others: out, values: (i) => out[i]! };
+}
+
+/** Compares two global rows on the given columns (in order), specialized for one typed column. */
+function keyComparator(cols: FlatColumn[]): (a: number, b: number) => number {
+  if (cols.length === 0) return () => 0;
+  if (cols.length === 1) {
+    const c = cols[0]!;
+    if (c.numbers) {
+      const v = c.numbers;
+      return (a, b) => v[a]! - v[b]!;
+    }
+    if (c.bigints) {
+      const v = c.bigints;
+      return (a, b) => (v[a]! < v[b]! ? -1 : v[a]! > v[b]! ? 1 : 0);
+    }
+  }
+  return (a, b) => {
+    for (const c of cols) {
+      const d = compareValues(c.values(a), c.values(b));
+      if (d !== 0) return d;
+    }
+    return 0;
+  };
 }

@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import * as arrow from 'apache-arrow';
 import { PaimonError } from '../errors.js';
-import { bucketOfHash, encodeBinaryRow, hashBinaryRowBytes, serializeBinaryRow } from '../spec/binary-row.js';
+import { serializeBinaryRow } from '../spec/binary-row.js';
+import { BucketAssigner } from './bucket-assigner.js';
 import { bucketKeys, fieldsByName, type TableSchema } from '../spec/table-schema.js';
 import { getValue } from '../types/arrow-values.js';
 import type { Value } from '../types/values.js';
@@ -53,6 +54,7 @@ export class TableWrite {
   private readonly bucketKeyIdx: number[];
   private readonly numBuckets: number;
   private readonly isPk: boolean;
+  private readonly bucketAssigner: BucketAssigner | null;
 
   constructor(
     readonly table: FileStoreTable,
@@ -76,6 +78,7 @@ export class TableWrite {
     const indexOf = (n: string) => this.schema.fields.findIndex((f) => f.name === n);
     this.partitionIdx = this.schema.partitionKeys.map(indexOf);
     this.bucketKeyIdx = this.numBuckets > 0 ? bucketKeys(this.schema).map(indexOf) : [];
+    this.bucketAssigner = this.numBuckets > 0 ? new BucketAssigner(this.bucketKeyIdx.map((i) => this.schema.fields[i]!.type), this.numBuckets) : null;
     if (this.isPk) pickBufferWinnerFor(options, table.name); // unsupported engines fail before any file is written
   }
 
@@ -139,35 +142,60 @@ export class TableWrite {
   private async route(batch: arrow.RecordBatch, kinds: Int8Array): Promise<void> {
     const n = batch.numRows;
     const partitionTypes = this.partitionIdx.map((i) => this.schema.fields[i]!.type);
-    const bucketTypes = this.bucketKeyIdx.map((i) => this.schema.fields[i]!.type);
     const partitionData = this.partitionIdx.map((i) => batch.data.children[i]!);
-    const bucketData = this.bucketKeyIdx.map((i) => batch.data.children[i]!);
-    const groups = new Map<string, { partition: Value[]; bucket: number; rows: number[] }>();
-    const partitionKeyCache = new Map<string, string>();
+    const buckets = this.bucketAssigner
+      ? this.bucketAssigner.assign(this.bucketKeyIdx.map((i) => batch.data.children[i]!), n)
+      : new Int32Array(n);
+    // Group rows by (partition, bucket): a group id per row, then rows per group.
+    const groupIds = new Int32Array(n);
+    const groups: { key: string; partition: Value[]; bucket: number; count: number }[] = [];
+    const byPartitionBucket = new Map<number, number>(); // partition index * buckets + bucket -> group
+    const partitions: { values: Value[]; hex: string }[] = [];
+    const partitionIndex = new Map<string, number>();
+    const width = Math.max(1, this.numBuckets);
     for (let r = 0; r < n; r++) {
-      const partition = partitionData.map((d) => getValue(d, r));
-      // Keyed like manifest entries: the hex of the serialized partition row.
-      const raw = JSON.stringify(partition, (_, v) => (typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v));
-      let pkey = partitionKeyCache.get(raw);
-      if (pkey === undefined) {
-        pkey = Buffer.from(serializeBinaryRow(partition, partitionTypes)).toString('hex');
-        partitionKeyCache.set(raw, pkey);
+      let p = 0;
+      if (partitionData.length) {
+        const values = partitionData.map((d) => getValue(d, r));
+        const text = values.map((v) => (v === null ? '\u0000' : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : String(v))).join('\u0001');
+        let idx = partitionIndex.get(text);
+        if (idx === undefined) {
+          idx = partitions.length;
+          partitionIndex.set(text, idx);
+          // Keyed like manifest entries: the hex of the serialized partition row.
+          partitions.push({ values, hex: Buffer.from(serializeBinaryRow(values, partitionTypes)).toString('hex') });
+        }
+        p = idx;
+      } else if (partitions.length === 0) {
+        partitions.push({ values: [], hex: Buffer.from(serializeBinaryRow([], [])).toString('hex') });
       }
-      const bucket = this.numBuckets > 0 ? bucketOfHash(hashBinaryRowBytes(encodeBinaryRow(bucketData.map((d) => getValue(d, r)), bucketTypes)), this.numBuckets) : 0;
-      const key = `${pkey}/${bucket}`;
-      let g = groups.get(key);
-      if (!g) {
-        g = { partition, bucket, rows: [] };
-        groups.set(key, g);
+      const slot = p * width + buckets[r]!;
+      let g = byPartitionBucket.get(slot);
+      if (g === undefined) {
+        g = groups.length;
+        byPartitionBucket.set(slot, g);
+        const part = partitions[p]!;
+        groups.push({ key: `${part.hex}/${buckets[r]}`, partition: part.values, bucket: buckets[r]!, count: 0 });
       }
-      g.rows.push(r);
+      groups[g]!.count++;
+      groupIds[r] = g;
     }
-    for (const [key, g] of groups) {
-      const state = await this.bucketState(key, g.partition, g.bucket);
-      const rows = Uint32Array.from(g.rows);
-      const part = groups.size === 1 ? batch : gatherBatch(batch.schema, [batch], { chunk: null, row: rows });
-      const partKinds = groups.size === 1 ? kinds : Int8Array.from(g.rows, (r) => kinds[r]!);
-      await state.writer.write(part, partKinds);
+    if (groups.length === 1) {
+      const g = groups[0]!;
+      await (await this.bucketState(g.key, g.partition, g.bucket)).writer.write(batch, kinds);
+      return;
+    }
+    const rowsOf = groups.map((g) => ({ rows: new Uint32Array(g.count), at: 0 }));
+    for (let r = 0; r < n; r++) {
+      const target = rowsOf[groupIds[r]!]!;
+      target.rows[target.at++] = r;
+    }
+    for (const [i, g] of groups.entries()) {
+      const rows = rowsOf[i]!.rows;
+      const part = gatherBatch(batch.schema, [batch], { chunk: null, row: rows });
+      const partKinds = new Int8Array(rows.length);
+      for (let j = 0; j < rows.length; j++) partKinds[j] = kinds[rows[j]!]!;
+      await (await this.bucketState(g.key, g.partition, g.bucket)).writer.write(part, partKinds);
     }
   }
 
