@@ -1,13 +1,9 @@
 /** `paimon-ts write` and `paimon-ts demo`, run as a user runs them. */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { cli, jsonLines } from './run-cli.js';
 
-const run = promisify(execFile);
-const BIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
@@ -16,18 +12,6 @@ function temp(): string {
   dirs.push(d);
   return d;
 }
-
-async function cli(...args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args]);
-    return { stdout, stderr, code: 0 };
-  } catch (e) {
-    const err = e as { stdout: string; stderr: string; code: number };
-    return { stdout: err.stdout, stderr: err.stderr, code: err.code };
-  }
-}
-
-const jsonLines = (text: string) => text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('paimon-ts write', () => {
   it('loads CSV, JSON lines with row kinds, and Parquet; --overwrite replaces', async () => {

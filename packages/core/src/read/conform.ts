@@ -8,7 +8,7 @@ import { PaimonError } from '../errors.js';
 import { buildData, getValue } from '../types/arrow-values.js';
 import type { DataType } from '../types/data-type.js';
 import { toArrowType } from '../types/arrow-type.js';
-import { formatDate, formatDecimal, formatTime, formatTimestamp } from '../types/value-format.js';
+import { formatDecimal, scalarText } from '../types/value-format.js';
 import { timestampUnitsPerMilli, type Value } from '../types/values.js';
 
 function timestampUnitFactor(unit: arrow.TimeUnit): bigint {
@@ -90,25 +90,6 @@ function sliceBitmap(data: arrow.Data): Uint8Array | null {
 
 // ---- casts between Paimon types (schema evolution) ---------------------------
 
-function toText(v: Value, from: DataType): string {
-  switch (from.kind) {
-    case 'DATE':
-      return formatDate(v as number);
-    case 'TIME':
-      return formatTime(v as number, from.precision);
-    case 'TIMESTAMP':
-    case 'TIMESTAMP_LTZ':
-      return formatTimestamp(v as bigint, from.precision);
-    case 'DECIMAL':
-      return formatDecimal(v as bigint, from.scale);
-    case 'BINARY':
-    case 'VARBINARY':
-      return Buffer.from(v as Uint8Array).toString('utf8');
-    default:
-      return String(v);
-  }
-}
-
 /** A number (or bigint for exact integers) from any numeric value. */
 function toNumeric(v: Value, from: DataType): number | bigint {
   if (from.kind === 'DECIMAL') return Number(formatDecimal(v as bigint, from.scale));
@@ -152,7 +133,7 @@ export function castValue(v: Value, from: DataType, to: DataType): Value {
   switch (to.kind) {
     case 'CHAR':
     case 'VARCHAR':
-      return toText(v, from);
+      return scalarText(v, from);
     case 'BOOLEAN':
       return typeof v === 'string' ? textToBoolean(v) : Number(toNumeric(v, from)) !== 0;
     case 'TINYINT':

@@ -70,6 +70,27 @@ function javaLocalDateTime(value: bigint, precision: number): string {
   return `${date}T${time}`;
 }
 
+/** The text of a scalar value as a CAST to STRING gives it (schema evolution to STRING, partition names). */
+export function scalarText(value: Value, type: DataType): string {
+  switch (type.kind) {
+    case 'DATE':
+      return formatDate(value as number);
+    case 'TIME':
+      return formatTime(value as number, type.precision);
+    case 'TIMESTAMP':
+    case 'TIMESTAMP_LTZ':
+      return formatTimestamp(value as bigint, type.precision);
+    case 'DECIMAL':
+      return formatDecimal(value as bigint, type.scale);
+    case 'BINARY':
+    case 'VARBINARY':
+    case 'BLOB':
+      return Buffer.from(value as Uint8Array).toString('utf8');
+    default:
+      return String(value);
+  }
+}
+
 /**
  * A partition value as a directory name component, before escaping
  * (`InternalRowPartitionComputer`). Legacy naming (the default) uses the
@@ -80,23 +101,16 @@ export function partitionValueToString(value: Value, type: DataType, legacyName:
   switch (type.kind) {
     case 'DATE':
       return legacyName ? String(value) : formatDate(value as number);
-    case 'DECIMAL':
-      return formatDecimal(value as bigint, type.scale);
     case 'TIMESTAMP':
     case 'TIMESTAMP_LTZ':
       return legacyName ? javaLocalDateTime(value as bigint, type.precision) : formatTimestamp(value as bigint, type.precision);
-    case 'TIME':
-      return formatTime(value as number, type.precision);
-    case 'BINARY':
-    case 'VARBINARY':
-      return Buffer.from(value as Uint8Array).toString('utf8');
     case 'FLOAT':
     case 'DOUBLE': {
       const n = value as number;
       return Number.isInteger(n) ? n.toFixed(1) : String(n);
     }
     default:
-      return String(value);
+      return scalarText(value, type);
   }
 }
 

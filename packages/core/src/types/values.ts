@@ -18,7 +18,7 @@
  * | TIMESTAMP(_LTZ)(p)           | bigint: millis (p<=3), micros (p<=6), nanos |
  * | ARRAY / MAP / ROW            | Value[] / [Value, Value][] / Value[]        |
  */
-import type { DataType } from './data-type.js';
+import { type DataType, isNestedType } from './data-type.js';
 
 export type Value =
   | null
@@ -87,16 +87,5 @@ export function compareValues(a: Value, b: Value): number {
 
 /** Whether values of this type have an order usable for min/max pruning. */
 export function isOrderable(type: DataType): boolean {
-  switch (type.kind) {
-    case 'ARRAY':
-    case 'MULTISET':
-    case 'MAP':
-    case 'ROW':
-    case 'VECTOR':
-    case 'VARIANT':
-    case 'BLOB':
-      return false;
-    default:
-      return true;
-  }
+  return !isNestedType(type) && type.kind !== 'BLOB';
 }
