@@ -139,3 +139,40 @@ describe('commit identifiers', () => {
     expect((await rows(t)).length).toBe(2);
   });
 });
+
+describe('conflicts and manifest housekeeping', () => {
+  it('reports two commits deleting the same file as COMMIT_CONFLICT, keeping the first', async () => {
+    const t = await scratchTable([['k', 'INT'], ['v', 'STRING']], { primaryKeys: ['k'], options: { bucket: '1' } });
+    const w = t.newBatchWrite();
+    await w.write([{ k: 1, v: 'a' }]);
+    await w.commit();
+    const fresh = await t.reload();
+    const latest = (await fresh.snapshots.latest())!;
+    const [entry] = await fresh.manifests.liveEntries(await fresh.manifests.dataManifests(latest));
+    // Two "compactions" that both remove the same file, as two writers racing would.
+    const remove = [{ partition: entry!.partition, bucket: entry!.bucket, totalBuckets: 1, newFiles: [], deletedFiles: [entry!.file] }];
+    const first = await fresh.newCommit('compactor-1').commit(remove);
+    expect(first!.commitKind).toBe('COMPACT');
+    const err = await fresh.newCommit('compactor-2').commit(remove).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PaimonError);
+    expect((err as PaimonError).code).toBe('COMMIT_CONFLICT');
+    expect((err as Error).message).toContain(entry!.file.fileName);
+    expect((await fresh.snapshots.latestId())).toBe(first!.id);
+  });
+
+  it('merges manifests once manifest.merge-min-count pile up, and still reads every row', async () => {
+    const t = await scratchTable([['id', 'INT']], { options: { 'manifest.merge-min-count': '4' } });
+    for (let i = 0; i < 9; i++) {
+      const w = (await t.reload()).newBatchWrite();
+      await w.write([{ id: i }]);
+      await w.commit();
+    }
+    const fresh = await t.reload();
+    const latest = (await fresh.snapshots.latest())!;
+    const base = await fresh.manifests.manifestList(latest.baseManifestList);
+    expect(base.length).toBeLessThan(4);
+    expect((await rows(fresh)).map((r) => r['id']).sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    // partition stats and bucket ranges are written for pruning
+    expect(base.every((m) => m.minBucket === 0 && m.maxBucket === 0 && m.numAddedFiles > 0)).toBe(true);
+  });
+});
