@@ -6,6 +6,7 @@ import { cat } from './commands/cat.js';
 import { create, splitNames } from './commands/create.js';
 import { demo } from './commands/demo.js';
 import { writeFile } from './commands/write.js';
+import { tail } from './commands/tail.js';
 import { FileSystemCatalog } from '@paimon-ts/core';
 import { files, schema, snapshots } from './commands/info.js';
 import { parseFormat } from './output/formats.js';
@@ -84,6 +85,18 @@ program
     const kinds = Object.entries(summary.kinds).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ');
     process.stdout.write(`wrote ${summary.rows} rows (${kinds || 'none'}) to ${table.name}: snapshot ${summary.snapshot ?? 'unchanged'}\n`);
   });
+
+program
+  .command('tail')
+  .description('follow a table: print each change (+I, -U, +U, -D) as it is committed, until Ctrl-C')
+  .argument('<table-path>')
+  .option('--from <start>', 'latest | earliest | snapshot:N | timestamp:T (default: the full latest snapshot, then changes)')
+  .option('--consumer <id>', 'save progress under this consumer id and resume from it')
+  .option('--format <format>', 'jsonl or table', (v: string) => {
+    if (v !== 'jsonl' && v !== 'table') throw new InvalidArgumentError('use jsonl or table');
+    return v;
+  }, 'table')
+  .action(async (path: string, o) => tail(path, o, process.stdout));
 
 program
   .command('demo')

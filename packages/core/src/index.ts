@@ -54,3 +54,5 @@ export { buildTableSchema, parseColumnList, type SchemaSpec, type FieldSpec, typ
 export { type Catalog, type TableRef, Identifier, SYSTEM_DATABASE, DB_SUFFIX } from './catalog/catalog.js';
 export { FileSystemCatalog, type FileSystemCatalogOptions } from './catalog/filesystem-catalog.js';
 export { selectColumns } from './read/gather.js';
+export { StreamScan, ConsumerManager, type StreamScanOptions, type StreamStartMode, type ChangeBatch } from './scan/stream-scan.js';
+export { ROW_KIND_COLUMN } from './read/split-reader.js';

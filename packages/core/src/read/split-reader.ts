@@ -301,3 +301,27 @@ export function checkProjection(schema: TableSchema, columns: readonly string[] 
     return f;
   });
 }
+
+/** Name of the row-kind column of change batches (0 +I, 1 -U, 2 +U, 3 -D; see RowKind). */
+export const ROW_KIND_COLUMN = '_ROW_KIND';
+
+/**
+ * The records of a split's files as they were written, each with its row
+ * kind (a streaming read of delta or changelog files): no merge, no
+ * deletion vectors. Append files are all +I.
+ */
+export async function* readSplitChanges(ctx: ReadContext, split: DataSplit): AsyncGenerator<arrow.RecordBatch> {
+  const isPk = ctx.schema.primaryKeys.length > 0;
+  const fields = readFields(ctx, []);
+  const outSchema = new arrow.Schema([...toArrowSchema(ctx.projection).fields, new arrow.Field(ROW_KIND_COLUMN, new arrow.Int8(), false)]);
+  for (const file of split.files) {
+    for (const batch of await readEvolved(ctx, split, file, fields, isPk)) {
+      const kept = ctx.filter ? filterBatch(batch, evaluate(ctx.filter, batch)) : batch;
+      if (kept.numRows === 0) continue;
+      const kinds = isPk ? kept.getChildAt(1)!.data[0]! : arrow.makeData({ type: new arrow.Int8(), length: kept.numRows, nullCount: 0, data: new Int8Array(kept.numRows) });
+      const values = selectColumns(kept, ctx.projection.map((f) => f.name));
+      const children = [...values.data.children, kinds.clone(new arrow.Int8())];
+      yield new arrow.RecordBatch(outSchema, arrow.makeData({ type: new arrow.Struct(outSchema.fields), length: kept.numRows, nullCount: 0, children }));
+    }
+  }
+}

@@ -144,6 +144,34 @@ async function deletionFiles(table: FileStoreTable, snapshot: Snapshot, options:
   return out;
 }
 
+/** Splits of the given entries grouped by (partition, bucket), files in sequence order; no deletion vectors. */
+export function entriesToSplits(table: FileStoreTable, schema: TableSchema, snapshotId: number, entries: readonly ManifestEntry[]): DataSplit[] {
+  const partitionTypes = fieldsByName(schema, schema.partitionKeys, `table ${table.name}`).map((f) => f.type);
+  const groups = new Map<string, ManifestEntry[]>();
+  for (const e of entries) {
+    const key = `${hex(e.partition)}/${e.bucket}`;
+    const g = groups.get(key);
+    if (g) g.push(e);
+    else groups.set(key, [e]);
+  }
+  return [...groups.values()].map((g) => {
+    const first = g[0]!;
+    const partition = deserializeBinaryRow(first.partition, partitionTypes);
+    const files = g.map((e) => e.file).sort((a, b) => (a.minSequenceNumber < b.minSequenceNumber ? -1 : a.minSequenceNumber > b.minSequenceNumber ? 1 : 0));
+    return {
+      snapshotId,
+      partition,
+      partitionBytes: first.partition,
+      bucket: first.bucket,
+      totalBuckets: first.totalBuckets,
+      bucketPath: bucketDirectory(table.path, schema, partition, first.bucket),
+      files,
+      deletionFiles: files.map(() => null),
+      rawConvertible: true,
+    };
+  });
+}
+
 export async function planScan(table: FileStoreTable, opts: PlanOptions): Promise<ScanPlan> {
   const snapshot = await resolveSnapshot(table, opts.snapshot);
   const schema = await schemaFor(table, snapshot);

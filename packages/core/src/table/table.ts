@@ -6,6 +6,7 @@ import { PaimonError } from '../errors.js';
 import { LocalFileIO, type FileIO } from '../io/file-io.js';
 import type { TableSchema } from '../spec/table-schema.js';
 import { TableScan } from '../scan/table-scan-builder.js';
+import { StreamScan, type StreamScanOptions } from '../scan/stream-scan.js';
 import { BatchWrite, type BatchWriteOptions } from '../write/batch-write.js';
 import { TableWrite } from '../write/table-write.js';
 import { TableCommit } from '../write/table-commit.js';
@@ -75,6 +76,11 @@ export class FileStoreTable {
 
   newScan(): TableScan {
     return new TableScan(this);
+  }
+
+  /** A streaming read: `for await (const c of table.newStreamScan(opts).changes())`. */
+  newStreamScan(options: StreamScanOptions = {}): StreamScan {
+    return new StreamScan(this, options);
   }
 
   /** Write then commit once: the batch job's path (INSERT INTO / INSERT OVERWRITE). */
