@@ -74,8 +74,8 @@ export class AppendBucketWriter implements BucketWriter {
     this.batches.push(batch);
     this.bytes += batchBytes(batch);
     this.rows += batch.numRows;
-    // In-memory Arrow is larger than the compressed file, so a file reaches about the target size.
-    if (this.bytes >= this.ctx.targetFileSize * 2) await this.flush();
+    // In-memory Arrow is larger than the encoded file, so files stay within the target size.
+    if (this.bytes >= this.ctx.targetFileSize) await this.flush();
   }
 
   async flush(): Promise<void> {

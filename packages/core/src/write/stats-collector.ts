@@ -7,7 +7,9 @@
 import type * as arrow from 'apache-arrow';
 import { getValue, isValid } from '../types/arrow-values.js';
 import type { DataType } from '../types/data-type.js';
-import { compareValues, isOrderable, type Value } from '../types/values.js';
+import { compareBytes, compareValues, isOrderable, type Value } from '../types/values.js';
+
+const utf8 = new TextDecoder();
 
 export type StatsMode = { kind: 'none' } | { kind: 'counts' } | { kind: 'full' } | { kind: 'truncate'; length: number };
 
@@ -61,6 +63,10 @@ export class ColumnStatsCollector {
       this.max = asValue(max);
       return;
     }
+    if (data.valueOffsets && (this.type.kind === 'VARCHAR' || this.type.kind === 'CHAR' || this.type.kind === 'BINARY' || this.type.kind === 'VARBINARY')) {
+      this.addBytes(data);
+      return;
+    }
     for (let i = 0; i < n; i++) {
       const v = getValue(data, i);
       if (v === null) {
@@ -70,6 +76,26 @@ export class ColumnStatsCollector {
       if (this.min === null || compareValues(v, this.min) < 0) this.min = v;
       if (this.max === null || compareValues(v, this.max) > 0) this.max = v;
     }
+  }
+
+  /** Strings and bytes compare as unsigned bytes (BinaryString order), so no value is decoded until the end. */
+  private addBytes(data: arrow.Data): void {
+    const o = data.valueOffsets as Int32Array;
+    const bytes = data.values as Uint8Array;
+    let min: Uint8Array | null = null;
+    let max: Uint8Array | null = null;
+    for (let i = 0; i < data.length; i++) {
+      if (!isValid(data, i)) {
+        this.nulls++;
+        continue;
+      }
+      const v = bytes.subarray(o[i]!, o[i + 1]!);
+      if (min === null || compareBytes(v, min) < 0) min = v;
+      if (max === null || compareBytes(v, max) > 0) max = v;
+    }
+    const asValue = (b: Uint8Array): Value => (this.type.kind === 'VARCHAR' || this.type.kind === 'CHAR' ? utf8.decode(b) : b.slice());
+    if (min && (this.min === null || compareValues(asValue(min), this.min) < 0)) this.min = asValue(min);
+    if (max && (this.max === null || compareValues(asValue(max), this.max) > 0)) this.max = asValue(max);
   }
 
   result(): ColumnStatsAcc {
