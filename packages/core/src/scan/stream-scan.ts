@@ -212,24 +212,39 @@ export class StreamScan {
 class SnapshotWaiter {
   private watcher: FSWatcher | null = null;
   private wake: (() => void) | null = null;
+  /** A change seen while nobody was waiting (events come in bursts: temp file, then the snapshot). */
+  private changed = false;
 
   constructor(
-    dir: string,
+    private readonly dir: string,
     private readonly intervalMs: number,
     private readonly signal?: AbortSignal,
   ) {
+    this.startWatch();
+  }
+
+  private startWatch(): void {
     try {
-      this.watcher = watch(dir, () => this.wake?.());
+      this.watcher = watch(this.dir, () => {
+        this.changed = true;
+        this.wake?.();
+      });
       this.watcher.on('error', () => this.close());
     } catch {
-      this.watcher = null; // no folder yet, or no watch support: polling alone
+      this.watcher = null; // no folder yet (no commit so far), or no watch support: poll, and try again next time
     }
   }
 
   async wait(): Promise<void> {
+    if (!this.watcher) this.startWatch();
+    if (this.changed) {
+      this.changed = false;
+      return;
+    }
     const woken = new Promise<void>((resolve) => (this.wake = resolve));
     await Promise.race([woken, sleep(this.intervalMs, this.signal)]);
     this.wake = null;
+    this.changed = false;
   }
 
   close(): void {
