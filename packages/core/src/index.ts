@@ -56,3 +56,4 @@ export { FileSystemCatalog, type FileSystemCatalogOptions } from './catalog/file
 export { selectColumns } from './read/gather.js';
 export { StreamScan, ConsumerManager, type StreamScanOptions, type StreamStartMode, type ChangeBatch } from './scan/stream-scan.js';
 export { ROW_KIND_COLUMN } from './read/split-reader.js';
+export { compactTable, type CompactOptions } from './compact/full-compaction.js';

@@ -7,6 +7,8 @@
 import { PaimonError } from '../errors.js';
 import { CoreOptions } from '../table/options.js';
 import type { Value } from '../types/values.js';
+import type { DataField } from '../types/data-type.js';
+import { columnAggregations } from './aggregation.js';
 
 export enum RowKind {
   INSERT = 0,
@@ -55,7 +57,7 @@ export interface KeyGroup {
  */
 export type MergeEngine =
   | { kind: 'pick'; pick: PickWinner }
-  | { kind: 'combine'; combine: (group: KeyGroup, columns: number) => Value[] | null };
+  | { kind: 'combine'; combine: (group: KeyGroup, columns: number) => { kind: RowKind; row: Value[] } | null };
 
 /**
  * partial-update (PartialUpdateMergeFunction, without sequence groups): each
@@ -73,12 +75,14 @@ function partialUpdate(options: CoreOptions, table: string): MergeEngine {
     kind: 'combine',
     combine: (group, columns) => {
       let row: Value[] | null = null;
+      let deleted = -1;
       for (let i = 0; i < group.size; i++) {
         const kind = group.kind(i);
         if (isRetract(kind)) {
           if (ignoreDelete) continue;
           if (removeOnDelete && kind === RowKind.DELETE) {
             row = null;
+            deleted = i;
             continue;
           }
           throw new PaimonError('UNSUPPORTED', `table ${table}: partial-update got a ${ROW_KIND_SHORT[kind]} record; set ignore-delete or partial-update.remove-record-on-delete`);
@@ -89,13 +93,50 @@ function partialUpdate(options: CoreOptions, table: string): MergeEngine {
           if (v !== null) row[c] = v;
         }
       }
-      return row;
+      if (row) return { kind: RowKind.INSERT, row };
+      // A removed row still has to delete the key in older files when written.
+      if (deleted >= 0) return { kind: RowKind.DELETE, row: Array.from({ length: columns }, (_, c) => group.value(deleted, c)) };
+      return null;
     },
   };
 }
 
-/** The merge engine of a table for reads. */
-export function mergeEngineFor(options: CoreOptions, table: string): MergeEngine {
+/** aggregation: each column folds its records; retractions use the function's retract. */
+function aggregation(options: CoreOptions, fields: readonly DataField[], primaryKeys: readonly string[], table: string): MergeEngine {
+  const columns = columnAggregations(fields, primaryKeys, options);
+  const removeOnDelete = options.raw['aggregation.remove-record-on-delete'] === 'true';
+  return {
+    kind: 'combine',
+    combine: (group, n) => {
+      const aggs = columns.map((c) => c.create());
+      const row = new Array<Value>(n).fill(null);
+      for (let i = 0; i < group.size; i++) {
+        const kind = group.kind(i);
+        if (removeOnDelete && kind === RowKind.DELETE) {
+          return { kind: RowKind.DELETE, row: Array.from({ length: n }, (_, c) => group.value(i, c)) };
+        }
+        const retract = isRetract(kind);
+        for (let c = 0; c < n; c++) {
+          const v = group.value(i, c);
+          const agg = aggs[c];
+          if (!agg) {
+            row[c] = v; // a key column
+            continue;
+          }
+          if (!retract) row[c] = agg.agg(row[c]!, v);
+          else if (agg.retract) row[c] = agg.retract(row[c]!, v);
+          else if (!columns[c]!.ignoreRetract) {
+            throw new PaimonError('UNSUPPORTED', `table ${table}: the aggregate function of column ${fields[c]!.name} cannot retract a ${ROW_KIND_SHORT[kind]} record; set fields.${fields[c]!.name}.ignore-retract`);
+          }
+        }
+      }
+      return { kind: RowKind.INSERT, row };
+    },
+  };
+}
+
+/** The merge engine of a table (reads, and the combining engines of the write buffer). */
+export function mergeEngineFor(options: CoreOptions, table: string, fields: readonly DataField[] = [], primaryKeys: readonly string[] = []): MergeEngine {
   switch (options.mergeEngine) {
     case 'deduplicate':
       return { kind: 'pick', pick: deduplicate(options.ignoreDelete) };
@@ -103,11 +144,10 @@ export function mergeEngineFor(options: CoreOptions, table: string): MergeEngine
       return { kind: 'pick', pick: firstRow };
     case 'partial-update':
       return partialUpdate(options, table);
+    case 'aggregation':
+      return aggregation(options, fields, primaryKeys, table);
     default:
-      throw new PaimonError(
-        'UNSUPPORTED',
-        `table ${table}: merge-on-read for merge engine ${options.mergeEngine} is not supported yet (deduplicate, first-row and partial-update are)`,
-      );
+      throw new PaimonError('UNSUPPORTED', `table ${table}: merge engine ${options.mergeEngine} is not supported`);
   }
 }
 
@@ -130,7 +170,7 @@ export function pickBufferWinnerFor(options: CoreOptions, table: string): PickWi
     default:
       throw new PaimonError(
         'UNSUPPORTED',
-        `table ${table}: writing with merge engine ${options.mergeEngine} is not supported yet (deduplicate and first-row are)`,
+        `table ${table}: merge engine ${options.mergeEngine} has no single winning record`,
       );
   }
 }

@@ -162,3 +162,19 @@ export function selectColumns(batch: arrow.RecordBatch, names: readonly string[]
   const data = arrow.makeData({ type: new arrow.Struct(fields), length: batch.numRows, nullCount: 0, children });
   return new arrow.RecordBatch(new arrow.Schema(fields, batch.schema.metadata), data);
 }
+
+/** Same-schema batches as one contiguous batch. */
+export function concatBatches(batches: readonly arrow.RecordBatch[]): arrow.RecordBatch {
+  if (batches.length === 1) return batches[0]!;
+  const total = batches.reduce((n, b) => n + b.numRows, 0);
+  const chunk = new Uint32Array(total);
+  const row = new Uint32Array(total);
+  let at = 0;
+  batches.forEach((b, c) => {
+    for (let r = 0; r < b.numRows; r++, at++) {
+      chunk[at] = c;
+      row[at] = r;
+    }
+  });
+  return gatherBatch(batches[0]!.schema, batches, { chunk, row });
+}

@@ -145,14 +145,18 @@ interface Chunk {
   length: number;
 }
 
-/** K-way merge of the split's sorted runs; one surviving row per key. */
-async function* readMerged(ctx: ReadContext, split: DataSplit): AsyncGenerator<arrow.RecordBatch> {
+/**
+ * K-way merge of the split's sorted runs; one surviving row per key, as
+ * batches of [_SEQUENCE_NUMBER, _VALUE_KIND, ...fields] (what a compaction
+ * writes back).
+ */
+export async function* readMerged(ctx: ReadContext, split: DataSplit): AsyncGenerator<arrow.RecordBatch> {
   const options = new CoreOptions(ctx.schema.options);
-  const engine = mergeEngineFor(options, ctx.table.name);
   const keyNames = trimmedPrimaryKeys(ctx.schema);
   const seqNames = options.sequenceFields;
   const descending = options.sequenceDescending;
   const fields = readFields(ctx, [...keyNames, ...seqNames]);
+  const engine = mergeEngineFor(options, ctx.table.name, fields, ctx.schema.primaryKeys);
 
   const batches: arrow.RecordBatch[] = [];
   const chunks: Chunk[] = [];
@@ -226,6 +230,8 @@ async function* readMerged(ctx: ReadContext, split: DataSplit): AsyncGenerator<a
   let outRow = new Uint32Array(OUTPUT_BATCH_ROWS);
   let outLen = 0;
   let combined: Value[][] = [];
+  let combinedSeq: bigint[] = [];
+  let combinedKind: number[] = [];
   const groupChunk: number[] = [];
   const groupRow: number[] = [];
   const groupKind: number[] = [];
@@ -246,17 +252,24 @@ async function* readMerged(ctx: ReadContext, split: DataSplit): AsyncGenerator<a
         outRow[outLen++] = groupRow[w]!;
       }
     } else {
-      const row = engine.combine(group, fields.length);
-      if (row) combined.push(row);
+      const merged = engine.combine(group, fields.length);
+      if (merged && !isRetract(merged.kind)) {
+        const last = groupChunk.length - 1;
+        combined.push(merged.row);
+        combinedSeq.push(chunks[groupChunk[last]!]!.seq[groupRow[last]!]!);
+        combinedKind.push(merged.kind);
+      }
     }
     groupChunk.length = groupRow.length = groupKind.length = 0;
   };
   const combinedBatch = (): arrow.RecordBatch => {
-    const seq = nullData(schema.fields[0]!.type, combined.length);
-    const kinds = arrow.makeData({ type: new arrow.Int8(), length: combined.length, nullCount: 0, data: new Int8Array(combined.length) });
+    const seq = arrow.makeData({ type: new arrow.Int64(), length: combined.length, nullCount: 0, data: BigInt64Array.from(combinedSeq) });
+    const kinds = arrow.makeData({ type: new arrow.Int8(), length: combined.length, nullCount: 0, data: Int8Array.from(combinedKind) });
     const children = [seq, kinds, ...fields.map((_, c) => buildData(schema.fields[c + 2]!.type, combined.map((r) => r[c]!)))];
     const out = new arrow.RecordBatch(schema, arrow.makeData({ type: new arrow.Struct(schema.fields), length: combined.length, nullCount: 0, children }));
     combined = [];
+    combinedSeq = [];
+    combinedKind = [];
     return out;
   };
 

@@ -10,6 +10,8 @@ import { StreamScan, type StreamScanOptions } from '../scan/stream-scan.js';
 import { BatchWrite, type BatchWriteOptions } from '../write/batch-write.js';
 import { TableWrite } from '../write/table-write.js';
 import { TableCommit } from '../write/table-commit.js';
+import { compactTable, type CompactOptions } from '../compact/full-compaction.js';
+import type { Snapshot } from '../spec/snapshot.js';
 import { ManifestFiles } from './manifest-files.js';
 import { CoreOptions } from './options.js';
 import { branchPath, DEFAULT_BRANCH } from './paths.js';
@@ -95,6 +97,11 @@ export class FileStoreTable {
 
   newCommit(commitUser: string): TableCommit {
     return new TableCommit(this, commitUser);
+  }
+
+  /** Compacts the table (full: one sorted run per bucket) as one COMPACT snapshot; null when nothing to do. */
+  compact(options: CompactOptions = { full: true }): Promise<Snapshot | null> {
+    return compactTable(this, options);
   }
 
   /** The same table with its latest schema and options re-read (after a schema change). */

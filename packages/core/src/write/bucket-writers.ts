@@ -9,13 +9,13 @@ import * as arrow from 'apache-arrow';
 import type { DataFileMeta } from '../spec/data-file-meta.js';
 import type { TableSchema } from '../spec/table-schema.js';
 import { keyFields, trimmedPrimaryKeys } from '../spec/table-schema.js';
-import { getValue } from '../types/arrow-values.js';
+import { buildData, getValue } from '../types/arrow-values.js';
 import { toArrowSchema } from '../types/arrow-type.js';
 import { type DataField, SEQUENCE_NUMBER, SEQUENCE_NUMBER_FIELD_ID, VALUE_KIND, VALUE_KIND_FIELD_ID, KEY_FIELD_ID_OFFSET } from '../types/data-type.js';
 import { compareValues, type Value } from '../types/values.js';
 import type { FileIO } from '../io/file-io.js';
 import { gatherBatch } from '../read/gather.js';
-import { isRetract, type PickWinner } from '../merge/merge-function.js';
+import { isRetract, type KeyGroup, type MergeEngine } from '../merge/merge-function.js';
 import { type DataFileNamer, writeDataFile } from './data-file-writer.js';
 import type { StatsMode } from './stats-collector.js';
 
@@ -136,7 +136,7 @@ export class KeyValueBucketWriter implements BucketWriter {
   constructor(
     private readonly ctx: BucketWriterContext,
     private nextSequence: bigint,
-    private readonly pick: PickWinner,
+    private readonly engine: MergeEngine,
     sequenceFields: string[],
     private readonly sequenceDescending: boolean,
   ) {
@@ -189,33 +189,72 @@ export class KeyValueBucketWriter implements BucketWriter {
       if (e !== 0) return descending ? -e : e;
       return a - b;
     });
-    // One record per key, chosen by the merge engine.
+    // One record per key: the one a pick engine chooses, or the row a combining engine builds.
     const chunkSel: number[] = [];
     const rowSel: number[] = [];
     const seqs: bigint[] = [];
     const kindsOut: number[] = [];
+    const combinedRows: Value[][] = [];
     const groupKinds: number[] = [];
+    const groupRefs: number[] = [];
+    const engine = this.engine;
+    const columns = this.ctx.schema.fields.length;
+    const group: KeyGroup = {
+      get size() {
+        return groupKinds.length;
+      },
+      kind: (i) => groupKinds[i]!,
+      value: (i, c) => getValue(chunks[chunkOf[groupRefs[i]!]!]!.batch.data.children[c]!, rowOf[groupRefs[i]!]!),
+    };
     for (let start = 0; start < total; ) {
       let end = start + 1;
       while (end < total && compareKey(order[start]!, order[end]!) === 0) end++;
       groupKinds.length = 0;
-      for (let i = start; i < end; i++) groupKinds.push(chunks[chunkOf[order[i]!]!]!.kinds[rowOf[order[i]!]!]!);
-      const w = this.pick(groupKinds, 0, groupKinds.length);
-      if (w >= 0) {
-        const g = order[start + w]!;
-        const ci = chunkOf[g]!;
-        const r = rowOf[g]!;
-        chunkSel.push(ci);
-        rowSel.push(r);
-        seqs.push(chunks[ci]!.firstSequence + BigInt(r));
-        kindsOut.push(groupKinds[w]!);
+      groupRefs.length = 0;
+      for (let i = start; i < end; i++) {
+        groupRefs.push(order[i]!);
+        groupKinds.push(chunks[chunkOf[order[i]!]!]!.kinds[rowOf[order[i]!]!]!);
+      }
+      // The record keeps the newest sequence number of its key (the merge result's).
+      const last = order[end - 1]!;
+      const lastSeq = chunks[chunkOf[last]!]!.firstSequence + BigInt(rowOf[last]!);
+      if (engine.kind === 'pick') {
+        const w = engine.pick(groupKinds, 0, groupKinds.length);
+        if (w >= 0) {
+          const g = order[start + w]!;
+          chunkSel.push(chunkOf[g]!);
+          rowSel.push(rowOf[g]!);
+          seqs.push(chunks[chunkOf[g]!]!.firstSequence + BigInt(rowOf[g]!));
+          kindsOut.push(groupKinds[w]!);
+        }
+      } else {
+        const merged = engine.combine(group, columns);
+        if (merged) {
+          chunkSel.push(chunkOf[last]!);
+          rowSel.push(rowOf[last]!);
+          combinedRows.push(merged.row);
+          seqs.push(lastSeq);
+          kindsOut.push(merged.kind);
+        }
       }
       start = end;
     }
     const keys = keyCols.map((c) => c.values);
     const globalOf = (ci: number, r: number) => starts[ci]! + r;
     if (rowSel.length === 0) return;
-    const values = gatherBatch(chunks[0]!.batch.schema, chunks.map((c) => c.batch), { chunk: Uint32Array.from(chunkSel), row: Uint32Array.from(rowSel) });
+    const schema = chunks[0]!.batch.schema;
+    const values =
+      engine.kind === 'pick'
+        ? gatherBatch(schema, chunks.map((c) => c.batch), { chunk: Uint32Array.from(chunkSel), row: Uint32Array.from(rowSel) })
+        : new arrow.RecordBatch(
+            schema,
+            arrow.makeData({
+              type: new arrow.Struct(schema.fields),
+              length: combinedRows.length,
+              nullCount: 0,
+              children: schema.fields.map((f, c) => buildData(f.type, combinedRows.map((r) => r[c]!))),
+            }),
+          );
     const file = kvBatch(this.ctx.schema, values, seqs, kindsOut);
     const keyFieldList = keyFields(this.ctx.schema);
     const firstKey = keys.map((k) => k(globalOf(chunkSel[0]!, rowSel[0]!)));
@@ -260,7 +299,7 @@ export class KeyValueBucketWriter implements BucketWriter {
 }
 
 /** The physical layout of a primary-key data file: `_KEY_*`, `_SEQUENCE_NUMBER`, `_VALUE_KIND`, then the values. */
-function kvBatch(schema: TableSchema, values: arrow.RecordBatch, seqs: bigint[], kinds: number[]): { fields: DataField[]; batch: arrow.RecordBatch } {
+export function kvBatch(schema: TableSchema, values: arrow.RecordBatch, seqs: bigint[], kinds: number[]): { fields: DataField[]; batch: arrow.RecordBatch } {
   const keys = keyFields(schema).map((f) => ({ ...f, id: f.id + KEY_FIELD_ID_OFFSET }));
   const fields: DataField[] = [
     ...keys,

@@ -54,6 +54,8 @@ export interface FileToWrite {
   schemaId: number;
   level: number;
   compression: string;
+  /** Compaction output is marked COMPACT (Paimon's FileSource). */
+  fileSource?: FileSource;
 }
 
 function collectStats(file: FileToWrite, columns: number[], modes: StatsMode[]): { stats: SimpleStats; covered: string[] } {
@@ -102,7 +104,7 @@ export async function writeDataFile(fileIO: FileIO, file: FileToWrite, keyFields
     creationTime: Date.now() - new Date().getTimezoneOffset() * 60_000,
     deleteRowCount: file.deleteRowCount,
     embeddedIndex: null,
-    fileSource: FileSource.APPEND,
+    fileSource: file.fileSource ?? FileSource.APPEND,
     valueStatsCols: value.covered.length === file.valueColumns.length ? null : value.covered,
     externalPath: null,
     firstRowId: null,

@@ -14,7 +14,7 @@ import type { Value } from '../types/values.js';
 import type { FileStoreTable } from '../table/table.js';
 import { bucketDirectory } from '../table/data-paths.js';
 import { gatherBatch } from '../read/gather.js';
-import { pickBufferWinnerFor, RowKind } from '../merge/merge-function.js';
+import { mergeEngineFor, pickBufferWinnerFor, RowKind, type MergeEngine } from '../merge/merge-function.js';
 import { AppendBucketWriter, type BucketWriter, KeyValueBucketWriter } from './bucket-writers.js';
 import { DataFileNamer } from './data-file-writer.js';
 import { conformBatch, rowsToBatch, type RowInput } from './input.js';
@@ -79,7 +79,7 @@ export class TableWrite {
     this.partitionIdx = this.schema.partitionKeys.map(indexOf);
     this.bucketKeyIdx = this.numBuckets > 0 ? bucketKeys(this.schema).map(indexOf) : [];
     this.bucketAssigner = this.numBuckets > 0 ? new BucketAssigner(this.bucketKeyIdx.map((i) => this.schema.fields[i]!.type), this.numBuckets) : null;
-    if (this.isPk) pickBufferWinnerFor(options, table.name); // unsupported engines fail before any file is written
+    if (this.isPk) this.bufferEngine(); // unsupported engines or functions fail before any file is written
   }
 
   /**
@@ -217,12 +217,19 @@ export class TableWrite {
       writeBufferSize: options.writeBufferSize,
     };
     const writer = this.isPk
-      ? new KeyValueBucketWriter(ctx, next, pickBufferWinnerFor(options, this.table.name), options.sequenceFields, options.sequenceDescending)
+      ? new KeyValueBucketWriter(ctx, next, this.bufferEngine(), options.sequenceFields, options.sequenceDescending)
       : new AppendBucketWriter(ctx, next);
     const partitionTypes = fieldsByName(this.schema, this.schema.partitionKeys, 'partition').map((f) => f.type);
     state = { partition, partitionBytes: serializeBinaryRow(partition, partitionTypes), bucket, writer };
     this.buckets.set(key, state);
     return state;
+  }
+
+  /** How the write buffer merges a key's records: as reads do, except that a winning retraction is kept. */
+  private bufferEngine(): MergeEngine {
+    const options = this.table.options;
+    const engine = mergeEngineFor(options, this.table.name, this.schema.fields, this.schema.primaryKeys);
+    return engine.kind === 'pick' ? { kind: 'pick', pick: pickBufferWinnerFor(options, this.table.name) } : engine;
   }
 
   /** Flushes every bucket and returns what to commit; the writer can keep writing afterwards. */
