@@ -84,15 +84,24 @@ describe('every type round-trips through our writer and reader', () => {
     ['append, unaware bucket', { partitionKeys: ['part'] }],
     ['append, fixed buckets', { partitionKeys: ['part'], options: { bucket: '3', 'bucket-key': 'id' } }],
     ['primary key, 2 buckets', { partitionKeys: ['part'], primaryKeys: ['id', 'part'], options: { bucket: '2' } }],
+    ['primary key, ORC data files', { partitionKeys: ['part'], primaryKeys: ['id', 'part'], options: { bucket: '2', 'file.format': 'orc' } }],
+    ['append, ORC with snappy', { options: { 'file.format': 'orc', 'file.compression': 'snappy' } }],
   ] as const) {
-    it(`${label}: rows read back exactly, and DuckDB reads every Parquet file we wrote`, async () => {
+    it(`${label}: rows read back exactly (and DuckDB reads every Parquet file we wrote)`, async () => {
       const table = await scratchTable(COLUMNS, opts as never);
+      const orc = (opts as { options?: Record<string, string> }).options?.['file.format'] === 'orc';
+      // ORC (Java's writer and reader alike) misplaces timestamps between -1 s and 0 by a second; avoid that window there.
+      const patch = <T extends Record<string, unknown>>(rows: T[]): T[] => (orc ? rows.map((r, i) => (i === 0 ? { ...r, ts6: '1969-12-31 23:59:58.999999' } : r)) : rows);
       const w = table.newBatchWrite();
-      await w.write(ROWS);
+      await w.write(patch(ROWS));
       await w.commit();
       const { rows, plan } = await readJson(table);
-      expect(rows).toEqual(EXPECTED_JSON);
+      expect(rows).toEqual(patch(EXPECTED_JSON));
 
+      if (orc) {
+        expect(plan.splits.every((s) => s.files.every((f) => f.fileName.endsWith('.orc')))).toBe(true);
+        return; // DuckDB has no ORC reader: our ORC reader (and Apache ORC's C++ reader, by hand) are the checks
+      }
       const db = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false' });
       const con = await db.connect();
       let total = 0;

@@ -9,6 +9,7 @@ import { PaimonError } from '../errors.js';
 import type { FileIO } from '../io/file-io.js';
 import { encodeParquet } from '../io/parquet-writer.js';
 import { encodeAvroData } from '../io/avro-format.js';
+import { encodeOrc } from '../io/orc/index.js';
 import { formatOfFile } from '../read/data-file-reader.js';
 import { avroCodecOf } from './manifest-writer.js';
 import { serializeBinaryRow } from '../spec/binary-row.js';
@@ -75,7 +76,14 @@ function encodeDataFile(file: FileToWrite): Uint8Array {
   const format = formatOfFile(file.fileName);
   if (format === 'parquet') return encodeParquet(toArrowSchema(file.fields), file.batches, file.compression);
   if (format === 'avro') return encodeAvroData(file.fields, file.batches, avroCodecOf(file.compression));
-  throw new PaimonError('UNSUPPORTED_FORMAT', `writing ${file.fileName}: the ${format.toUpperCase()} format cannot be written yet (parquet and avro can)`);
+  return encodeOrc(file.fields, file.batches, { compression: orcCodec(file.compression, file.fileName) });
+}
+
+function orcCodec(compression: string, fileName: string): 'zstd' | 'zlib' | 'snappy' | 'lz4' | 'none' {
+  const c = compression.toLowerCase();
+  if (c === 'zstd' || c === 'zlib' || c === 'snappy' || c === 'lz4' || c === 'none') return c;
+  if (c === 'uncompressed') return 'none';
+  throw new PaimonError('UNSUPPORTED', `writing ${fileName}: ORC files cannot use file.compression ${compression} (zstd, zlib, snappy, lz4, none)`);
 }
 
 export async function writeDataFile(fileIO: FileIO, file: FileToWrite, keyFieldsForRow: DataField[]): Promise<DataFileMeta> {

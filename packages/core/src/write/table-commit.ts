@@ -81,6 +81,9 @@ export class TableCommit {
   async commit(messages: readonly CommitMessage[], options: CommitOptions = {}): Promise<Snapshot | null> {
     const identifier = options.identifier ?? BATCH_COMMIT_IDENTIFIER;
     const table = this.table;
+    if (table.options.manifestFormat !== 'avro') {
+      throw new PaimonError('UNSUPPORTED_FORMAT', `table ${table.name}: writing manifest.format ${table.options.manifestFormat} is not supported yet (avro is)`);
+    }
     const schema = table.schema;
     const coreOptions = table.options;
     const maxRetries = coreOptions.commitMaxRetries;

@@ -71,8 +71,11 @@ export class TableWrite {
     if (!this.isPk && this.numBuckets > 0 && bucketKeys(this.schema).length === 0) {
       throw new PaimonError('INVALID_ARGUMENT', `table ${table.name}: an append table with bucket = ${this.numBuckets} needs the bucket-key option`);
     }
-    if (options.fileFormat !== 'parquet' && options.fileFormat !== 'avro') {
-      throw new PaimonError('UNSUPPORTED_FORMAT', `table ${table.name}: writing file.format ${options.fileFormat} is not supported yet (parquet and avro are)`);
+    if (!['parquet', 'avro', 'orc'].includes(options.fileFormat)) {
+      throw new PaimonError('UNSUPPORTED_FORMAT', `table ${table.name}: writing file.format ${options.fileFormat} is not supported (parquet, orc and avro are)`);
+    }
+    if (options.manifestFormat !== 'avro') {
+      throw new PaimonError('UNSUPPORTED_FORMAT', `table ${table.name}: writing manifest.format ${options.manifestFormat} is not supported yet (avro is; such tables are read)`);
     }
     this.namer = new DataFileNamer(options.dataFilePrefix, `.${options.fileFormat}`);
     const indexOf = (n: string) => this.schema.fields.findIndex((f) => f.name === n);
