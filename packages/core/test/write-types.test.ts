@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { batchToJsonRows } from '../src/read/rows.js';
@@ -84,7 +85,7 @@ describe('every type round-trips through our writer and reader', () => {
     ['append, unaware bucket', { partitionKeys: ['part'] }],
     ['append, fixed buckets', { partitionKeys: ['part'], options: { bucket: '3', 'bucket-key': 'id' } }],
     ['primary key, 2 buckets', { partitionKeys: ['part'], primaryKeys: ['id', 'part'], options: { bucket: '2' } }],
-    ['primary key, ORC data files', { partitionKeys: ['part'], primaryKeys: ['id', 'part'], options: { bucket: '2', 'file.format': 'orc' } }],
+    ['primary key, ORC data files and ORC manifests', { partitionKeys: ['part'], primaryKeys: ['id', 'part'], options: { bucket: '2', 'file.format': 'orc', 'manifest.format': 'orc' } }],
     ['append, ORC with snappy', { options: { 'file.format': 'orc', 'file.compression': 'snappy' } }],
   ] as const) {
     it(`${label}: rows read back exactly (and DuckDB reads every Parquet file we wrote)`, async () => {
@@ -100,6 +101,9 @@ describe('every type round-trips through our writer and reader', () => {
 
       if (orc) {
         expect(plan.splits.every((s) => s.files.every((f) => f.fileName.endsWith('.orc')))).toBe(true);
+        const manifests = readdirSync(`${table.path}/manifest`);
+        const wantOrc = (opts as { options?: Record<string, string> }).options?.['manifest.format'] === 'orc';
+        for (const m of manifests) expect(readFileSync(`${table.path}/manifest/${m}`).subarray(0, 3).toString(), m).toBe(wantOrc ? 'ORC' : 'Obj');
         return; // DuckDB has no ORC reader: our ORC reader (and Apache ORC's C++ reader, by hand) are the checks
       }
       const db = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false' });

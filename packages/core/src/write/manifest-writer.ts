@@ -4,7 +4,13 @@
  * min/max/null counts, bucket and level ranges.
  */
 import { randomUUID } from 'node:crypto';
+import * as arrow from 'apache-arrow';
 import { writeAvroContainer, type AvroCodec } from '../io/avro.js';
+import { encodeOrc } from '../io/orc/index.js';
+import { MANIFEST_ENTRY_FIELDS, MANIFEST_FILE_META_FIELDS, recordToValues } from '../spec/manifest-row-types.js';
+import { buildData } from '../types/arrow-values.js';
+import { toArrowField } from '../types/arrow-type.js';
+import type { DataField } from '../types/data-type.js';
 import type { FileIO } from '../io/file-io.js';
 import { deserializeBinaryRow } from '../spec/binary-row.js';
 import { FileKind, MANIFEST_ENTRY_AVRO_SCHEMA, manifestEntryToAvro, type ManifestEntry } from '../spec/manifest-entry.js';
@@ -29,6 +35,19 @@ export function avroCodecOf(compression: string): AvroCodec {
   }
 }
 
+export type ManifestFormat = 'avro' | 'orc';
+
+/** Manifest records in the table's `manifest.format` (the reader tells formats apart by their magic). */
+function encodeRecords(format: ManifestFormat, avroSchema: object, fieldList: readonly DataField[], records: Record<string, unknown>[], codec: AvroCodec): Uint8Array {
+  if (format === 'avro') return writeAvroContainer(avroSchema, records, { codec });
+  const arrowFields = fieldList.map(toArrowField);
+  const rows = records.map((r) => recordToValues(r, fieldList));
+  const children = fieldList.map((_, i) => buildData(arrowFields[i]!.type, rows.map((row) => row[i]!)));
+  const batch = new arrow.RecordBatch(new arrow.Schema(arrowFields), arrow.makeData({ type: new arrow.Struct(arrowFields), length: rows.length, nullCount: 0, children }));
+  const orcCodec = codec === 'zstandard' ? 'zstd' : codec === 'deflate' ? 'zlib' : 'none';
+  return encodeOrc([...fieldList], [batch], { compression: orcCodec });
+}
+
 /** One UUID per commit attempt, counters per kind: `manifest-<uuid>-<n>`, `manifest-list-<uuid>-<n>`. */
 export class ManifestWriter {
   private readonly uuid = randomUUID();
@@ -43,6 +62,7 @@ export class ManifestWriter {
     private readonly schemaId: number,
     private readonly codec: AvroCodec,
     private readonly targetFileSize: number,
+    private readonly format: ManifestFormat = 'avro',
   ) {}
 
   private async put(name: string, bytes: Uint8Array): Promise<void> {
@@ -53,14 +73,14 @@ export class ManifestWriter {
   /** Writes entries into manifest files of about the target size. */
   async writeManifests(entries: readonly ManifestEntry[]): Promise<ManifestFileMeta[]> {
     if (entries.length === 0) return [];
-    const records = entries.map(manifestEntryToAvro);
-    const whole = writeAvroContainer(MANIFEST_ENTRY_AVRO_SCHEMA, records, { codec: this.codec });
+    const encode = (list: readonly ManifestEntry[]) => encodeRecords(this.format, MANIFEST_ENTRY_AVRO_SCHEMA, MANIFEST_ENTRY_FIELDS, list.map(manifestEntryToAvro), this.codec);
+    const whole = encode(entries);
     const parts = Math.max(1, Math.ceil(whole.length / this.targetFileSize));
     const per = Math.ceil(entries.length / parts);
     const metas: ManifestFileMeta[] = [];
     for (let start = 0; start < entries.length; start += per) {
       const chunk = entries.slice(start, start + per);
-      const bytes = parts === 1 ? whole : writeAvroContainer(MANIFEST_ENTRY_AVRO_SCHEMA, chunk.map(manifestEntryToAvro), { codec: this.codec });
+      const bytes = parts === 1 ? whole : encode(chunk);
       const name = `manifest-${this.uuid}-${this.manifests++}`;
       await this.put(name, bytes);
       metas.push(this.describe(name, bytes.length, chunk));
@@ -69,7 +89,7 @@ export class ManifestWriter {
   }
 
   async writeList(metas: readonly ManifestFileMeta[]): Promise<{ name: string; size: number }> {
-    const bytes = writeAvroContainer(MANIFEST_FILE_META_AVRO_SCHEMA, metas.map(manifestFileMetaToAvro), { codec: this.codec });
+    const bytes = encodeRecords(this.format, MANIFEST_FILE_META_AVRO_SCHEMA, MANIFEST_FILE_META_FIELDS, metas.map(manifestFileMetaToAvro), this.codec);
     const name = `manifest-list-${this.uuid}-${this.lists++}`;
     await this.put(name, bytes);
     return { name, size: bytes.length };

@@ -81,8 +81,9 @@ export class TableCommit {
   async commit(messages: readonly CommitMessage[], options: CommitOptions = {}): Promise<Snapshot | null> {
     const identifier = options.identifier ?? BATCH_COMMIT_IDENTIFIER;
     const table = this.table;
-    if (table.options.manifestFormat !== 'avro') {
-      throw new PaimonError('UNSUPPORTED_FORMAT', `table ${table.name}: writing manifest.format ${table.options.manifestFormat} is not supported yet (avro is)`);
+    const manifestFormat = table.options.manifestFormat;
+    if (manifestFormat !== 'avro' && manifestFormat !== 'orc') {
+      throw new PaimonError('UNSUPPORTED_FORMAT', `table ${table.name}: writing manifest.format ${manifestFormat} is not supported (avro and orc are)`);
     }
     const schema = table.schema;
     const coreOptions = table.options;
@@ -117,6 +118,7 @@ export class TableCommit {
         schema.id,
         avroCodecOf(coreOptions.manifestCompression),
         coreOptions.manifestTargetFileSize,
+        manifestFormat,
       );
       try {
         const delta = [...deletes, ...added];

@@ -74,8 +74,8 @@ export class TableWrite {
     if (!['parquet', 'avro', 'orc'].includes(options.fileFormat)) {
       throw new PaimonError('UNSUPPORTED_FORMAT', `table ${table.name}: writing file.format ${options.fileFormat} is not supported (parquet, orc and avro are)`);
     }
-    if (options.manifestFormat !== 'avro') {
-      throw new PaimonError('UNSUPPORTED_FORMAT', `table ${table.name}: writing manifest.format ${options.manifestFormat} is not supported yet (avro is; such tables are read)`);
+    if (options.manifestFormat !== 'avro' && options.manifestFormat !== 'orc') {
+      throw new PaimonError('UNSUPPORTED_FORMAT', `table ${table.name}: writing manifest.format ${options.manifestFormat} is not supported (avro and orc are)`);
     }
     this.namer = new DataFileNamer(options.dataFilePrefix, `.${options.fileFormat}`);
     const indexOf = (n: string) => this.schema.fields.findIndex((f) => f.name === n);
