@@ -57,3 +57,15 @@ export { selectColumns } from './read/gather.js';
 export { StreamScan, ConsumerManager, type StreamScanOptions, type StreamStartMode, type ChangeBatch } from './scan/stream-scan.js';
 export { ROW_KIND_COLUMN } from './read/split-reader.js';
 export { compactTable, type CompactOptions } from './compact/full-compaction.js';
+export { type TagInfo, type CreateTagOptions as TagFileOptions, validateTagName } from './table/tag-manager.js';
+export { createTag, deleteTag, listTags, type CreateTagOptions, type DeleteTagResult } from './table/tags.js';
+export {
+  expireSnapshots,
+  FileReferences,
+  type ExpireOptions,
+  type ExpireResult,
+  type ReferencedFile,
+  type FileRole,
+} from './table/expire-snapshots.js';
+export { rollbackTo, parseRollbackTarget, type RollbackTarget, type RollbackResult } from './table/rollback.js';
+export { removeOrphanFiles, DEFAULT_ORPHAN_AGE_MILLIS, type OrphanCleanOptions, type OrphanCleanResult, type OrphanFile } from './table/orphan-files.js';
