@@ -7,9 +7,13 @@ import { create, splitNames } from './commands/create.js';
 import { demo } from './commands/demo.js';
 import { writeFile } from './commands/write.js';
 import { tail } from './commands/tail.js';
+import { compact } from './commands/compact.js';
 import { FileSystemCatalog } from '@paimon-ts/core';
 import { files, schema, snapshots } from './commands/info.js';
 import { parseFormat } from './output/formats.js';
+import { expire, orphans } from './commands/expire.js';
+import { tagCreate, tagDelete, tagList } from './commands/tag.js';
+import { rollback } from './commands/rollback.js';
 
 function integer(text: string): number {
   const n = Number(text);
@@ -99,10 +103,73 @@ program
   .action(async (path: string, o) => tail(path, o, process.stdout));
 
 program
+  .command('sql')
+  .description('DuckDB SQL over Paimon tables (a shell when no query is given); the warehouse tables are <db>.<table>')
+  .argument('[query]', "SQL, e.g. \"SELECT dt, sum(amount) FROM shop.orders GROUP BY dt\"; ';' separates statements")
+  .option('--warehouse <dir>', 'warehouse folder whose tables are attached')
+  .option('--name <catalog>', 'DuckDB catalog name for the warehouse', 'paimon')
+  .option('--format <format>', 'table, jsonl or csv', parseFormat, 'table' as const)
+  .option('--explain', 'print the rewritten SQL and the files each Paimon scan reads (stderr)')
+  .action(async (query: string | undefined, o) => (await import('./commands/sql.js')).sql(query, o, process.stdout));
+
+program
+  .command('compact')
+  .description('full compaction: rewrite each bucket as one sorted run (deleted and superseded rows are dropped)')
+  .argument('<table-path>')
+  .option('--full', 'full compaction (the only kind so far; the default)')
+  .action(async (path: string) => compact(path, process.stdout));
+
+program
   .command('demo')
   .description('create a demo table in a local warehouse, write inserts, updates and deletes, and show it')
   .argument('[warehouse]', 'warehouse directory', './warehouse')
   .action(async (warehouse: string) => demo(warehouse, process.stdout));
+
+program
+  .command('expire')
+  .description('expire old snapshots (table options snapshot.num-retained.*, snapshot.time-retained by default) and delete the files only they used')
+  .argument('<table-path>')
+  .option('--retain-min <n>', 'keep at least this many snapshots (default: snapshot.num-retained.min, 10)')
+  .option('--retain-max <n>', 'keep at most this many snapshots (default: snapshot.num-retained.max)')
+  .option('--older-than <duration>', 'only snapshots older than this expire, e.g. 1h, 30min, 2d (default: snapshot.time-retained, 1h)')
+  .option('--max-deletes <n>', 'expire at most this many snapshots (default: snapshot.expire.limit, 50)')
+  .action(async (path: string, o) => expire(path, o, process.stdout));
+
+const tagCommand = program.command('tag').description('create, delete or list tags: named snapshots whose files expiration keeps');
+tagCommand
+  .command('create')
+  .description('tag a snapshot (default: the latest)')
+  .argument('<table-path>')
+  .argument('[name]', 'the tag name')
+  .option('--snapshot <id>', 'the snapshot to tag')
+  .option('--time-retained <duration>', 'the tag expires after this long (written as tagTimeRetained), e.g. 7d')
+  .action(async (path: string, name: string | undefined, o) => tagCreate(path, name, o, process.stdout));
+tagCommand
+  .command('delete')
+  .description('delete a tag, and the files only it kept alive')
+  .argument('<table-path>')
+  .argument('[name]', 'the tag name')
+  .action(async (path: string, name: string | undefined) => tagDelete(path, name, process.stdout));
+tagCommand
+  .command('list')
+  .description('list the tags')
+  .argument('<table-path>')
+  .action(async (path: string) => tagList(path, process.stdout));
+
+program
+  .command('rollback')
+  .description('roll the table back to a snapshot or a tag: newer snapshots and tags, and the files only they used, are deleted')
+  .argument('<table-path>')
+  .option('--to <target>', 'snapshot:N or tag:NAME')
+  .action(async (path: string, o) => rollback(path, o.to, process.stdout));
+
+program
+  .command('orphans')
+  .description('delete files nothing references (data, manifests, index files, leftovers of crashed commits) older than a guard')
+  .argument('<table-path>')
+  .option('--older-than <duration>', 'only files older than this, e.g. 1d, 12h', '1d')
+  .option('--dry-run', 'list what would be deleted, delete nothing')
+  .action(async (path: string, o) => orphans(path, o, process.stdout));
 
 try {
   await program.parseAsync(process.argv);

@@ -67,5 +67,12 @@ describe('paimon-ts demo', () => {
     expect(stdout).toMatch(/│\s+2 │ 2024-06-01 │ grace\s+│ 120\.00 │ shipped/);
     // runs again on the same warehouse
     expect((await cli('demo', wh)).code).toBe(0);
+    // full compaction keeps the rows and drops what deletes and updates superseded
+    const before = jsonLines((await cli('cat', `${wh}/demo.db/orders`, '--format', 'jsonl')).stdout);
+    const compacted = await cli('compact', `${wh}/demo.db/orders`);
+    expect(compacted.stdout).toMatch(/full compaction committed as snapshot 3/);
+    expect(compacted.stdout).toMatch(/│ after\s+│\s+\d+ │\s+11 │/);
+    expect(jsonLines((await cli('cat', `${wh}/demo.db/orders`, '--format', 'jsonl')).stdout)).toEqual(before);
+    expect((await cli('compact', `${wh}/demo.db/orders`)).stdout).toMatch(/already compacted/);
   });
 });
