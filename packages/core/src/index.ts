@@ -4,7 +4,7 @@ export * from './types/data-type.js';
 export { parseTypeString, parseTypeJson, typeToJson } from './types/type-json.js';
 export { toArrowType, toArrowField, toArrowSchema, FIELD_ID_METADATA } from './types/arrow-type.js';
 export { type Value, compareValues } from './types/values.js';
-export { getValue } from './types/arrow-values.js';
+export { getValue, buildData, nullData } from './types/arrow-values.js';
 export { formatDate, formatTimestamp, formatDecimal, formatTime } from './types/value-format.js';
 export * from './spec/binary-row.js';
 export type { TableSchema } from './spec/table-schema.js';

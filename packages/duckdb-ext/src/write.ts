@@ -8,7 +8,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import * as arrow from 'apache-arrow';
 import { FileStoreTable, FileSystemCatalog, PaimonError, toArrowSchema, type Overwrite, type Value } from '@paimon-ts/core';
-import { buildArrowData } from './arrow-build.js';
+import { buildData as buildArrowData } from '@paimon-ts/core';
 import { isRawType, rawColumnData, vectorToArrow, type RawColumn } from './raw-columns.js';
 import { quoteIdent } from './sql.js';
 import { duckTypeSql, fromDuckValue } from './types.js';
