@@ -92,8 +92,10 @@ export function toMarkdown(report: BenchReport): string {
       if (typeof d['readBackSeconds'] === 'number')
         extra.push(`read back (merge-on-read of ${fmtInt(d['storedRows'] as number)} stored rows to ${fmtInt(d['readBackRows'] as number)}) ${fmtSec(d['readBackSeconds'] as number)} · ${fmtRate(d['readBackStoredRowsPerSec'] as number)} of stored rows`);
       if (Array.isArray(d['runsSeconds'])) extra.push(`runs (s): ${(d['runsSeconds'] as number[]).map((x) => x.toFixed(2)).join(', ')}`);
+      if (Array.isArray(d['writeSecondsPerCommit']))
+        extra.push(`setup (untimed): write per commit (s) ${(d['writeSecondsPerCommit'] as number[]).join(', ')}, ${fmtBytes(d['mergedBytes'] as number)}; full compaction of the copy ${fmtSec(d['fullCompactionSeconds'] as number)}, ${fmtBytes(d['compactedBytes'] as number)}`);
       if (extra.length) lines.push(`  - ${extra.join(' · ')}`);
-      const mem = (d['memory'] ?? d['memoryFirstRun']) as MemoryPeaks | null | undefined;
+      const mem = (d['memory'] ?? d['memoryFirstRun'] ?? d['writeMemory']) as MemoryPeaks | null | undefined;
       if (mem) lines.push(`  - memory: ${fmtMemory(mem)}`);
     }
     if (s.duckdb) {
@@ -104,6 +106,10 @@ export function toMarkdown(report: BenchReport): string {
       if (typeof d['dedupeSeconds'] === 'number') extra.push(`dedupe ${fmtSec(d['dedupeSeconds'] as number)}, COPY ${fmtSec(d['copySeconds'] as number)}`);
       if (typeof d['dataBytes'] === 'number') extra.push(`Parquet ${fmtBytes(d['dataBytes'] as number)}`);
       if (Array.isArray(d['runsSeconds'])) extra.push(`runs (s): ${(d['runsSeconds'] as number[]).map((x) => x.toFixed(2)).join(', ')}`);
+      if (typeof d['unmergedSeconds'] === 'number' && s.ours)
+        extra.push(
+          `(b) read_parquet over the uncompacted table's live files, no merge: ${fmtSec(d['unmergedSeconds'] as number)} (runs (s): ${(d['unmergedRunsSeconds'] as number[]).map((x) => x.toFixed(2)).join(', ')}); (a)/(b) ${(s.ours.seconds / (d['unmergedSeconds'] as number)).toFixed(2)}×`,
+        );
       if (extra.length) lines.push(`  - ${extra.join(' · ')}`);
       if (d['memory']) lines.push(`  - memory: ${fmtMemory(d['memory'] as MemoryPeaks)}`);
     }

@@ -14,6 +14,7 @@ import { openDuck, queryRow } from './duck.js';
 import { collectGarbage } from './memory.js';
 import { toMarkdown, type BenchReport, type MachineFacts } from './report.js';
 import { SectionProfiler } from './profiler.js';
+import { duckdbScan } from './duckdb-scan.js';
 import { appendWrite, emptyResult, finish, fullRead, upsertWrite, type BenchContext, type ScenarioResult, type WriteScenario } from './scenarios.js';
 
 const benchDir = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -119,8 +120,10 @@ async function main(): Promise<void> {
     // memory resident after its tables are dropped, which would blur our RSS numbers.
     const append = wants('append') || wants('read') ? appendWrite(ctx) : null;
     const upsert = wants('upsert') ? upsertWrite(ctx) : null;
+    const duckScan = wants('duckdb') && !cfg.skipDuckDB ? duckdbScan(ctx) : null;
     await phase(append, 'ours');
     await phase(upsert, 'ours');
+    await phase(duckScan, 'ours');
     if (!cfg.skipDuckDB) {
       await phase(wants('append') ? append : null, 'duck');
       await phase(upsert, 'duck');
@@ -137,6 +140,10 @@ async function main(): Promise<void> {
         scenarios.push(r);
       }
     }
+    // The DuckDB-integration scenario's queries run last: its write and compaction ran with the
+    // other paimon-ts phases, before any DuckDB instance held memory.
+    await phase(duckScan?.result.error ? null : duckScan, 'duck');
+    if (duckScan) scenarios.push(finish(duckScan.result));
 
     machine.loadAverageAtEnd = loadavg();
     const report: BenchReport = {
