@@ -9,7 +9,9 @@ import { readParquet } from '../io/parquet-format.js';
 import { readAvroData } from '../io/avro-format.js';
 import { toArrowField } from '../types/arrow-type.js';
 import type { DataField, DataType } from '../types/data-type.js';
-import { openOrc } from '../io/orc/index.js';
+import { openOrc, type OrcFile, type ColumnStatistics } from '../io/orc/index.js';
+import type { Value } from '../types/values.js';
+import { parseDecimalText } from '../types/value-parse.js';
 import { nullData } from '../types/arrow-values.js';
 import { conformData } from './conform.js';
 
@@ -22,7 +24,60 @@ export function formatOfFile(fileName: string): FileFormat {
   throw new PaimonError('UNSUPPORTED_FORMAT', `data file ${fileName} has an unknown format "${ext}"`);
 }
 
-export async function readDataFile(fileIO: FileIO, path: string, columns: readonly DataField[]): Promise<arrow.RecordBatch[]> {
+/** Column statistics of part of a file (a stripe), by file column name; null where unknown. */
+export type PartStats = (column: string) => { min: Value; max: Value; nullCount: number | null; rowCount: number } | null;
+
+/** Whether a part of a file with these statistics may hold matching rows. */
+export type PartFilter = (stats: PartStats) => boolean;
+
+/** Our value of an ORC statistic bound, for the types where it is exact and unambiguous. */
+function orcBound(s: ColumnStatistics, type: DataType, which: 'minimum' | 'maximum'): Value | undefined {
+  switch (type.kind) {
+    case 'TINYINT':
+    case 'SMALLINT':
+    case 'INT':
+      return s.int?.[which] === undefined ? undefined : Number(s.int[which]);
+    case 'BIGINT':
+      return s.int?.[which];
+    case 'FLOAT':
+    case 'DOUBLE':
+      return s.double?.[which];
+    case 'DATE':
+      return s.date?.[which];
+    case 'CHAR':
+    case 'VARCHAR':
+      return s.string?.[which];
+    case 'DECIMAL': {
+      const text = s.decimal?.[which];
+      return text === undefined ? undefined : parseDecimalText(text, type.scale);
+    }
+    default:
+      return undefined; // timestamps carry writer time zones; others are not orderable here
+  }
+}
+
+function orcStripeFilter(file: OrcFile, columns: readonly DataField[], filter: PartFilter) {
+  const ids = new Map(columns.map((c) => [c.name, file.field(c.name)?.id]));
+  return (stats: readonly ColumnStatistics[], rows: number): boolean =>
+    filter((name) => {
+      const column = columns.find((c) => c.name === name);
+      const id = ids.get(name);
+      const s = id === undefined ? undefined : stats[id];
+      if (!column || !s) return null;
+      const nullCount = s.hasNull === undefined || s.numberOfValues === undefined ? null : s.hasNull ? rows - s.numberOfValues : 0;
+      const min = orcBound(s, column.type, 'minimum');
+      const max = orcBound(s, column.type, 'maximum');
+      if (min === undefined || max === undefined) return nullCount === null ? null : { min: null, max: null, nullCount, rowCount: rows };
+      return { min, max, nullCount, rowCount: rows };
+    });
+}
+
+/**
+ * Reads `columns` of one data file; `prune` (optional) lets formats with
+ * per-part statistics (ORC stripes) skip parts that cannot match. Only for
+ * reads that need no row positions (no deletion vector) and no merge.
+ */
+export async function readDataFile(fileIO: FileIO, path: string, columns: readonly DataField[], prune?: PartFilter): Promise<arrow.RecordBatch[]> {
   const fileName = path.slice(path.lastIndexOf('/') + 1);
   const format = formatOfFile(fileName);
   const bytes = await fileIO.readFile(path);
@@ -30,7 +85,11 @@ export async function readDataFile(fileIO: FileIO, path: string, columns: readon
   let batches: arrow.RecordBatch[];
   if (format === 'parquet') batches = await readParquet(bytes, names, path);
   else if (format === 'avro') batches = readAvroData(bytes, columns, path);
-  else batches = [...openOrc(bytes, path).read({ columns: names, timestampUnit: orcTimestampUnit(columns) })];
+  else {
+    const file = openOrc(bytes, path);
+    const stripeFilter = prune ? orcStripeFilter(file, columns, prune) : undefined;
+    batches = [...file.read({ columns: names, timestampUnit: orcTimestampUnit(columns), ...(stripeFilter ? { stripeFilter } : {}) })];
+  }
   const schema = new arrow.Schema(columns.map(toArrowField));
   return batches.map((b) => conformBatch(b, schema, path));
 }

@@ -16,16 +16,16 @@ import {
   VALUE_KIND_FIELD_ID,
   withNullable,
 } from '../types/data-type.js';
-import { compareValues, type Value } from '../types/values.js';
+import { compareValues, isOrderable, type Value } from '../types/values.js';
 import type { DataFileMeta } from '../spec/data-file-meta.js';
 import { trimmedPrimaryKeys, type TableSchema } from '../spec/table-schema.js';
 import { CoreOptions } from '../table/options.js';
 import type { FileStoreTable } from '../table/table.js';
-import { evaluate, type Predicate } from '../scan/predicate.js';
+import { evaluate, mayMatch, type Predicate } from '../scan/predicate.js';
 import { filePath, type DataSplit } from '../scan/split.js';
 import { isRetract, mergeEngineFor, type KeyGroup } from '../merge/merge-function.js';
 import { castData, conformData } from './conform.js';
-import { readDataFile } from './data-file-reader.js';
+import { readDataFile, type PartFilter } from './data-file-reader.js';
 import { filterBatch, gatherBatch, selectColumns } from './gather.js';
 import { loadDeletionVector } from './deletion-vectors.js';
 
@@ -54,7 +54,14 @@ function uniqueFields(fields: DataField[]): DataField[] {
  * schema: columns found by field id, renamed, cast where the type changed,
  * null where the column did not exist yet. System fields come first if asked.
  */
-async function readEvolved(ctx: ReadContext, split: DataSplit, file: DataFileMeta, fields: DataField[], withSystem: boolean): Promise<arrow.RecordBatch[]> {
+async function readEvolved(
+  ctx: ReadContext,
+  split: DataSplit,
+  file: DataFileMeta,
+  fields: DataField[],
+  withSystem: boolean,
+  prunable = false,
+): Promise<arrow.RecordBatch[]> {
   const fileSchema = await ctx.table.schemas.schema(file.schemaId);
   const path = filePath(split, file);
   const wanted = withSystem ? [SEQ_FIELD, KIND_FIELD, ...fields] : fields;
@@ -68,7 +75,20 @@ async function readEvolved(ctx: ReadContext, split: DataSplit, file: DataFileMet
     if (old) toRead.push(old);
     return old ?? null;
   });
-  const batches = await readDataFile(ctx.table.fileIO, path, toRead);
+  // Parts of the file (ORC stripes) the filter rules out are skipped, columns matched by field id.
+  const filter = ctx.filter;
+  const prune: PartFilter | undefined =
+    prunable && filter
+      ? (stats) =>
+          mayMatch(filter, (name) => {
+            const current = ctx.schema.fields.find((f) => f.name === name);
+            const old = current && fileSchema.fields.find((f) => f.id === current.id);
+            if (!current || !old || !sameType(withNullable(old.type, true), withNullable(current.type, true))) return null;
+            const s = stats(old.name);
+            return s ? { ...s, orderable: isOrderable(old.type) } : null;
+          })
+      : undefined;
+  const batches = await readDataFile(ctx.table.fileIO, path, toRead, prune);
   const schema = toArrowSchema(wanted);
   return batches.map((b) => {
     const children = wanted.map((f, i) => {
@@ -122,7 +142,8 @@ async function* readRaw(ctx: ReadContext, split: DataSplit): AsyncGenerator<arro
     const file = split.files[i]!;
     const dv = split.deletionFiles[i] ? await loadDeletionVector(ctx.table.fileIO, split.deletionFiles[i]!) : null;
     let position = 0;
-    for (const batch of await readEvolved(ctx, split, file, fields, isPk)) {
+    // Without a deletion vector no row positions are needed, so filtered-out stripes can be skipped.
+    for (const batch of await readEvolved(ctx, split, file, fields, isPk, dv === null)) {
       const n = batch.numRows;
       let keep: Uint8Array | null = dv ? dv.keepMask(position, n) : null;
       if (isPk) {

@@ -32,6 +32,11 @@ export interface OrcReadOptions {
    * infinity and cover a wider range of years than 1677..2262).
    */
   timestampUnit?: TimestampUnit;
+  /**
+   * Stripe skipping: called with a stripe's column statistics (by column id)
+   * and row count; stripes for which it returns false are not decoded.
+   */
+  stripeFilter?: (stats: readonly ColumnStatistics[], rows: number, stripe: number) => boolean;
 }
 
 const WRITERS = ['ORC_JAVA', 'ORC_CPP', 'PRESTO', 'SCRITCHLEY_GO', 'TRINO', 'CUDF'];
@@ -200,8 +205,10 @@ export class OrcFile {
     if (!(batchSize >= 1)) throw new PaimonError('INVALID_ARGUMENT', `batchSize must be positive, got ${batchSize}`);
     const structType = new arrow.Struct(schema.fields);
     const mapping = { timestampUnit: options.timestampUnit ?? 'ns' };
+    const stripeStats = options.stripeFilter ? this.stripeStatistics() : null;
     for (const [index, info] of this.footer.stripes.entries()) {
       if (info.numberOfRows === 0) continue;
+      if (options.stripeFilter && !options.stripeFilter(stripeStats![index] ?? [], info.numberOfRows, index)) continue;
       const stripe = new Stripe(this.bytes, info, index, this.decompressor, this.types.length);
       const reader = createRootReader(this.schema, fields, stripe, mapping);
       for (let done = 0; done < info.numberOfRows; ) {
