@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** paimon-ts: the command-line front door to Paimon tables. */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { PaimonError } from '@paimon-ts/core';
 import { cat } from './commands/cat.js';
 import { create, splitNames } from './commands/create.js';
@@ -21,6 +21,11 @@ function integer(text: string): number {
   return n;
 }
 
+/** The output format option every printing command shares. */
+function formatOption(): Option {
+  return new Option('--format <format>', 'table, jsonl or csv').argParser(parseFormat).default('table');
+}
+
 const program = new Command()
   .name('paimon-ts')
   .description('Apache Paimon tables from the command line: create, write, read, inspect.')
@@ -36,21 +41,21 @@ program
   .option('--columns <a,b>', 'columns to print, in order', (v: string) => v.split(',').map((s) => s.trim()))
   .option('--where <predicate>', "filter, e.g. \"f1 = 10 AND f0 IN ('a','b')\"")
   .option('--limit <n>', 'print at most n rows', integer)
-  .option('--format <format>', 'table, jsonl or csv', parseFormat, 'table' as const)
+  .addOption(formatOption())
   .action(async (path: string, o) => cat(path, o, process.stdout));
 
 program
   .command('schema')
   .description('print the current schema')
   .argument('<table-path>')
-  .option('--format <format>', 'table, jsonl or csv', parseFormat, 'table' as const)
+  .addOption(formatOption())
   .action(async (path: string, o) => schema(path, o.format, process.stdout));
 
 program
   .command('snapshots')
   .description('list the snapshots')
   .argument('<table-path>')
-  .option('--format <format>', 'table, jsonl or csv', parseFormat, 'table' as const)
+  .addOption(formatOption())
   .action(async (path: string, o) => snapshots(path, o.format, process.stdout));
 
 program
@@ -58,7 +63,7 @@ program
   .description('list the live data files of a snapshot')
   .argument('<table-path>')
   .option('--snapshot <id>', 'at this snapshot (default: latest)', integer)
-  .option('--format <format>', 'table, jsonl or csv', parseFormat, 'table' as const)
+  .addOption(formatOption())
   .action(async (path: string, o) => files(path, o.snapshot, o.format, process.stdout));
 
 program
@@ -108,7 +113,7 @@ program
   .argument('[query]', "SQL, e.g. \"SELECT dt, sum(amount) FROM shop.orders GROUP BY dt\"; ';' separates statements")
   .option('--warehouse <dir>', 'warehouse folder whose tables are attached')
   .option('--name <catalog>', 'DuckDB catalog name for the warehouse', 'paimon')
-  .option('--format <format>', 'table, jsonl or csv', parseFormat, 'table' as const)
+  .addOption(formatOption())
   .option('--explain', 'print the rewritten SQL and the files each Paimon scan reads (stderr)')
   .action(async (query: string | undefined, o) => (await import('./commands/sql.js')).sql(query, o, process.stdout));
 

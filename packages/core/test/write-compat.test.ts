@@ -10,7 +10,9 @@ import { FileStoreTable } from '../src/table/table.js';
 import { readAvroContainer } from '../src/io/avro.js';
 import { readDataFile } from '../src/read/data-file-reader.js';
 import { filePath } from '../src/scan/split.js';
-import { bucketOf, encodeBinaryRow, serializeBinaryRow } from '../src/spec/binary-row.js';
+import * as arrow from 'apache-arrow';
+import { bucketOf, serializeBinaryRow } from '../src/spec/binary-row.js';
+import { BucketAssigner } from '../src/write/bucket-assigner.js';
 import { bucketKeys, fieldsByName, trimmedPrimaryKeys } from '../src/spec/table-schema.js';
 import { getValue } from '../src/types/arrow-values.js';
 import type { Value } from '../src/types/values.js';
@@ -101,9 +103,17 @@ describe('placement and BinaryRow bytes match Paimon (primary-key fixtures)', ()
     });
   }
 
-  it('the bucket of a key matches the spec worked example through the writer path too', () => {
-    expect(bucketOf([1], [{ kind: 'INT', nullable: false }], 4)).toBe(2);
-    expect(hex(encodeBinaryRow(['hello'], [{ kind: 'VARCHAR', length: 2147483647, nullable: false }]))).toBe('000000000000000068656c6c6f000085');
+  it("the writer's batch bucket assigner gives the spec's worked buckets (INT, BIGINT, inline and long STRING, two keys)", () => {
+    const INT = { kind: 'INT', nullable: false } as const;
+    const STR = { kind: 'VARCHAR', length: 2147483647, nullable: false } as const;
+    const col = (type: arrow.DataType, values: unknown[]) => arrow.vectorFromArray(values, type).data[0]!;
+    expect([...new BucketAssigner([INT], 4).assign([col(new arrow.Int32(), [0, 1, 2, 3, 100])], 5)]).toEqual([3, 2, 0, 1, 1]);
+    expect([...new BucketAssigner([{ kind: 'BIGINT', nullable: false }], 16).assign([arrow.makeData({ type: new arrow.Int64(), length: 1, nullCount: 0, data: BigInt64Array.from([1n]) })], 1)]).toEqual([14]);
+    expect([...new BucketAssigner([STR], 16).assign([col(new arrow.Utf8(), ['a', 'hello', 'abcdefgh'])], 3)]).toEqual([14, 2, 2]);
+    expect([...new BucketAssigner([INT, INT], 10).assign([col(new arrow.Int32(), [1]), col(new arrow.Int32(), [2])], 1)]).toEqual([6]);
+    // and agrees with the generic BinaryRow path where values are NULL
+    const withNull = col(new arrow.Int32(), [null, 7]);
+    expect([...new BucketAssigner([{ kind: 'INT', nullable: true }], 7).assign([withNull], 2)]).toEqual([null, 7].map((v) => bucketOf([v], [{ kind: 'INT', nullable: true }], 7)));
   });
 });
 

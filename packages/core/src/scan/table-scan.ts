@@ -4,7 +4,7 @@
  * (partition, bucket).
  */
 import { PaimonError } from '../errors.js';
-import { bucketOf, deserializeBinaryRow } from '../spec/binary-row.js';
+import { bucketOf, deserializeBinaryRow, rowKey } from '../spec/binary-row.js';
 import type { DataFileMeta } from '../spec/data-file-meta.js';
 import { DELETION_VECTORS_INDEX } from '../spec/index-manifest-entry.js';
 import type { ManifestEntry } from '../spec/manifest-entry.js';
@@ -28,7 +28,6 @@ export type SnapshotSelector =
   | { kind: 'tag'; name: string }
   | { kind: 'timestamp'; millis: number };
 
-const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 
 export interface PlanOptions {
   snapshot: SnapshotSelector;
@@ -109,7 +108,7 @@ async function liveEntries(
   const keepEntry = (e: ManifestEntry): boolean => {
     if (buckets && !buckets.has(e.bucket)) return false;
     if (!byPartition) return true;
-    const key = hex(e.partition);
+    const key = rowKey(e.partition);
     let matches = partitionMatches.get(key);
     if (matches === undefined) {
       matches = mayMatch(filter, partitionValueStats(deserializeBinaryRow(e.partition, partitionTypes), partitionFields));
@@ -131,7 +130,7 @@ async function deletionFiles(table: FileStoreTable, snapshot: Snapshot, options:
   const inDataDir = table.schema.options['index-file-in-data-file-dir'] === 'true';
   for (const e of await table.manifests.indexManifest(snapshot.indexManifest)) {
     if (e.kind !== FileKind.ADD || e.indexType !== DELETION_VECTORS_INDEX || !e.dvRanges) continue;
-    const partitionText = hex(e.partition);
+    const partitionText = rowKey(e.partition);
     let path = e.externalPath ?? indexPath(table.path, e.fileName);
     if (!e.externalPath && inDataDir) {
       const values = deserializeBinaryRow(e.partition, fieldsByName(table.schema, table.schema.partitionKeys, 'partition').map((f) => f.type));
@@ -149,7 +148,7 @@ export function entriesToSplits(table: FileStoreTable, schema: TableSchema, snap
   const partitionTypes = fieldsByName(schema, schema.partitionKeys, `table ${table.name}`).map((f) => f.type);
   const groups = new Map<string, ManifestEntry[]>();
   for (const e of entries) {
-    const key = `${hex(e.partition)}/${e.bucket}`;
+    const key = `${rowKey(e.partition)}/${e.bucket}`;
     const g = groups.get(key);
     if (g) g.push(e);
     else groups.set(key, [e]);
@@ -192,7 +191,7 @@ export async function planScan(table: FileStoreTable, opts: PlanOptions): Promis
   const partitionCache = new Map<string, Value[]>();
   for (const entry of await liveEntries(table, snapshot, schema, filter, buckets)) {
     if (skipLevel0 && entry.file.level === 0) continue;
-    const pkey = hex(entry.partition);
+    const pkey = rowKey(entry.partition);
     let values = partitionCache.get(pkey);
     if (!values) {
       values = deserializeBinaryRow(entry.partition, partitionTypes);
@@ -252,8 +251,8 @@ export async function planScan(table: FileStoreTable, opts: PlanOptions): Promis
  * from the fallback branch (FallbackReadFileStoreTable).
  */
 async function fallbackSplits(table: FileStoreTable, snapshot: Snapshot, branch: string, opts: PlanOptions): Promise<DataSplit[]> {
-  const mainPartitions = new Set((await table.manifests.liveEntries(await table.manifests.dataManifests(snapshot))).map((e) => hex(e.partition)));
+  const mainPartitions = new Set((await table.manifests.liveEntries(await table.manifests.dataManifests(snapshot))).map((e) => rowKey(e.partition)));
   const other = await FileStoreTable.open(table.path, { fileIO: table.fileIO, branch });
   const plan = await planScan(other, { ...opts, snapshot: { kind: 'latest' } });
-  return plan.splits.filter((s) => !mainPartitions.has(hex(s.partitionBytes))).map((s) => ({ ...s, branch }));
+  return plan.splits.filter((s) => !mainPartitions.has(rowKey(s.partitionBytes))).map((s) => ({ ...s, branch }));
 }

@@ -268,6 +268,11 @@ export function splitSerializedRow(bytes: Uint8Array): { arity: number; row: Uin
   return { arity, row: bytes.subarray(4) };
 }
 
+/** A serialized row as a map key (partitions, index entries). */
+export function rowKey(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+}
+
 export function deserializeBinaryRow(bytes: Uint8Array, types: readonly DataType[]): Value[] {
   const { arity, row } = splitSerializedRow(bytes);
   return decodeBinaryRow(row, types, arity);

@@ -5,6 +5,7 @@
 import { PaimonError } from '../errors.js';
 import { dataFileMetaAvroSchema, dataFileMetaToAvro, readDataFileMeta, type DataFileMeta } from './data-file-meta.js';
 import { RecordReader, type RawRecord } from './record-fields.js';
+import { rowKey } from './binary-row.js';
 
 export const MANIFEST_ENTRY_VERSION = 2;
 
@@ -62,20 +63,16 @@ export const MANIFEST_ENTRY_AVRO_SCHEMA = {
   ],
 };
 
-function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
-}
-
 /** `FileEntry.Identifier`: what makes two entries name the same file. */
 export function entryIdentifier(e: ManifestEntry): string {
   const f = e.file;
   return [
-    hex(e.partition),
+    rowKey(e.partition),
     e.bucket,
     f.level,
     f.fileName,
     f.extraFiles.join(','),
-    f.embeddedIndex ? hex(f.embeddedIndex) : '',
+    f.embeddedIndex ? rowKey(f.embeddedIndex) : '',
     f.externalPath ?? '',
   ].join('\u0000');
 }

@@ -11,7 +11,7 @@
  * even on tables whose history does not follow the usual invariants.
  */
 import { PaimonError } from '../errors.js';
-import { deserializeBinaryRow } from '../spec/binary-row.js';
+import { deserializeBinaryRow, rowKey } from '../spec/binary-row.js';
 import type { IndexManifestEntry } from '../spec/index-manifest-entry.js';
 import { entryIdentifier, FileKind } from '../spec/manifest-entry.js';
 import type { ManifestFileMeta } from '../spec/manifest-file-meta.js';
@@ -60,7 +60,6 @@ interface CompactEntry {
   size: number;
 }
 
-const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 
 function isNotFound(e: unknown): boolean {
   return e instanceof PaimonError && (e.code === 'FILE_NOT_FOUND' || e.code === 'SNAPSHOT_NOT_FOUND' || e.code === 'TAG_NOT_FOUND');
@@ -145,7 +144,7 @@ export class FileReferences {
   }
 
   private bucketDir(schema: TableSchema, partition: Uint8Array, bucket: number): string {
-    const key = `${schema.id}/${hex(partition)}/${bucket}`;
+    const key = `${schema.id}/${rowKey(partition)}/${bucket}`;
     let dir = this.bucketDirs.get(key);
     if (dir === undefined) {
       const types = fieldsByName(schema, schema.partitionKeys, `table ${this.table.name}`).map((f) => f.type);

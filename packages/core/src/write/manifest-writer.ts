@@ -12,7 +12,7 @@ import { buildData } from '../types/arrow-values.js';
 import { toArrowField } from '../types/arrow-type.js';
 import type { DataField } from '../types/data-type.js';
 import type { FileIO } from '../io/file-io.js';
-import { deserializeBinaryRow } from '../spec/binary-row.js';
+import { deserializeBinaryRow, rowKey } from '../spec/binary-row.js';
 import { FileKind, MANIFEST_ENTRY_AVRO_SCHEMA, manifestEntryToAvro, type ManifestEntry } from '../spec/manifest-entry.js';
 import { MANIFEST_FILE_META_AVRO_SCHEMA, manifestFileMetaToAvro, type ManifestFileMeta } from '../spec/manifest-file-meta.js';
 import { encodeStats } from '../spec/stats.js';
@@ -116,7 +116,7 @@ export class ManifestWriter {
       minLevel = Math.min(minLevel, e.file.level);
       maxLevel = Math.max(maxLevel, e.file.level);
       if (n === 0) continue;
-      const key = Buffer.from(e.partition).toString('hex');
+      const key = rowKey(e.partition);
       let values = seen.get(key);
       if (!values) {
         values = deserializeBinaryRow(e.partition, this.partitionTypes);

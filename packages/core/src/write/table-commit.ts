@@ -6,7 +6,7 @@
  * latest snapshot, checks for conflicts and tries again.
  */
 import { PaimonError } from '../errors.js';
-import { deserializeBinaryRow } from '../spec/binary-row.js';
+import { deserializeBinaryRow, rowKey } from '../spec/binary-row.js';
 import type { DataFileMeta } from '../spec/data-file-meta.js';
 import { entryIdentifier, FileKind, type ManifestEntry } from '../spec/manifest-entry.js';
 import type { ManifestFileMeta } from '../spec/manifest-file-meta.js';
@@ -41,7 +41,6 @@ export interface CommitOptions {
 
 export const BATCH_COMMIT_IDENTIFIER = 9223372036854775807n;
 
-const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 
 export class TableCommit {
   constructor(
@@ -176,8 +175,8 @@ export class TableCommit {
     let matches: (e: ManifestEntry) => boolean;
     if (overwrite.mode === 'all') matches = () => true;
     else if (overwrite.mode === 'dynamic') {
-      const touched = new Set(added.map((e) => hex(e.partition)));
-      matches = (e) => touched.has(hex(e.partition));
+      const touched = new Set(added.map((e) => rowKey(e.partition)));
+      matches = (e) => touched.has(rowKey(e.partition));
     } else {
       const keys = this.table.schema.partitionKeys;
       for (const k of Object.keys(overwrite.partition)) {

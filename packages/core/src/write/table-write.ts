@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import * as arrow from 'apache-arrow';
 import { PaimonError } from '../errors.js';
-import { serializeBinaryRow } from '../spec/binary-row.js';
+import { rowKey, serializeBinaryRow } from '../spec/binary-row.js';
 import { BucketAssigner } from './bucket-assigner.js';
 import { bucketKeys, fieldsByName, type TableSchema } from '../spec/table-schema.js';
 import { getValue } from '../types/arrow-values.js';
@@ -95,7 +95,7 @@ export class TableWrite {
       const latest = await this.table.snapshots.latest();
       const entries = latest ? await this.table.manifests.liveEntries(await this.table.manifests.dataManifests(latest)) : [];
       for (const e of entries) {
-        const key = `${Buffer.from(e.partition).toString('hex')}/${e.bucket}`;
+        const key = `${rowKey(e.partition)}/${e.bucket}`;
         const prev = map.get(key);
         if (prev === undefined || e.file.maxSequenceNumber > prev) map.set(key, e.file.maxSequenceNumber);
       }
@@ -166,11 +166,11 @@ export class TableWrite {
           idx = partitions.length;
           partitionIndex.set(text, idx);
           // Keyed like manifest entries: the hex of the serialized partition row.
-          partitions.push({ values, hex: Buffer.from(serializeBinaryRow(values, partitionTypes)).toString('hex') });
+          partitions.push({ values, hex: rowKey(serializeBinaryRow(values, partitionTypes)) });
         }
         p = idx;
       } else if (partitions.length === 0) {
-        partitions.push({ values: [], hex: Buffer.from(serializeBinaryRow([], [])).toString('hex') });
+        partitions.push({ values: [], hex: rowKey(serializeBinaryRow([], [])) });
       }
       const slot = p * width + buckets[r]!;
       let g = byPartitionBucket.get(slot);

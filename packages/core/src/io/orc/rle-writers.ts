@@ -9,6 +9,7 @@
  * what a row index position is made of.
  */
 import { ByteSink } from './byte-sink.js';
+import { closestFixedBits } from './int-rle-v2.js';
 
 /** Positions recorded for marks, in mark order: an uncompressed byte offset and the RLE numbers after it. */
 export class Marks {
@@ -106,20 +107,6 @@ export function encodeBooleans(out: ByteSink, bits: Uint8Array, n: number, marks
 }
 
 // ---------------------------------------------------------------- bit widths
-
-/** Width a value of n significant bits is stored in (the 5-bit width code's set). */
-export function closestFixedBits(n: number): number {
-  if (n === 0) return 1;
-  if (n <= 24) return n;
-  if (n <= 26) return 26;
-  if (n <= 28) return 28;
-  if (n <= 30) return 30;
-  if (n <= 32) return 32;
-  if (n <= 40) return 40;
-  if (n <= 48) return 48;
-  if (n <= 56) return 56;
-  return 64;
-}
 
 /** Byte-friendly widths (Java's default SPEED encoding strategy aligns DIRECT and DELTA to these). */
 export function closestAlignedFixedBits(n: number): number {
