@@ -1,7 +1,7 @@
 /** Benchmark size and knobs, from command-line flags and BENCH_* environment variables. */
 
-export type ScenarioName = 'append' | 'upsert' | 'read' | 'duckdb';
-export const ALL_SCENARIOS: ScenarioName[] = ['append', 'upsert', 'read', 'duckdb'];
+export type ScenarioName = 'append' | 'upsert' | 'read' | 'duckdb' | 'lsm';
+export const ALL_SCENARIOS: ScenarioName[] = ['append', 'upsert', 'read', 'duckdb', 'lsm'];
 
 export interface BenchConfig {
   quick: boolean;
@@ -34,15 +34,17 @@ const USAGE = `usage: npm run bench [-- --quick]
   BENCH_BATCH        rows per Arrow batch and per upsert commit (default 1000000)
   BENCH_READ_REPEAT  runs of each read, median reported (default 3)
   BENCH_DUCKDB_THREADS  DuckDB threads (default: DuckDB's own, all cores)
-  BENCH_ONLY         comma list of scenarios: append,upsert,read,duckdb (read also writes the append table;
+  BENCH_ONLY         comma list of scenarios: append,upsert,read,duckdb,lsm (read also writes the append table;
                      duckdb = paimon_scan over a 3-run PK table vs read_parquet, keys from BENCH_KEYS)
+  BENCH_LSM_ROWS, BENCH_LSM_KEYS, BENCH_LSM_BATCH  the lsm scenario: upserts with inline compaction
+                     (default 1000000 rows over 100000 keys, 50000 rows per commit; quick: 100k / 10k / 10k)
   BENCH_KEEP_TMP=1   keep the temp dir with the written tables
   BENCH_PROFILE=1    CPU-profile the paimon-ts sections into bench/results/profiles/ and print a
                      self-time summary (result files are not written in this mode)
   BENCH_SKIP_DUCKDB=1  paimon-ts only
   BENCH_LABEL        name of the result files besides latest.* (default quick or rows-N-keys-K)`;
 
-function intEnv(name: string): number | null {
+export function intEnv(name: string): number | null {
   const raw = process.env[name];
   if (raw === undefined || raw.trim() === '') return null;
   const n = Number(raw.replace(/_/g, ''));

@@ -15,6 +15,7 @@ import { collectGarbage } from './memory.js';
 import { toMarkdown, type BenchReport, type MachineFacts } from './report.js';
 import { SectionProfiler } from './profiler.js';
 import { duckdbScan } from './duckdb-scan.js';
+import { lsmWrite } from './lsm.js';
 import { appendWrite, emptyResult, finish, fullRead, upsertWrite, type BenchContext, type ScenarioResult, type WriteScenario } from './scenarios.js';
 
 const benchDir = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -121,15 +122,19 @@ async function main(): Promise<void> {
     const append = wants('append') || wants('read') ? appendWrite(ctx) : null;
     const upsert = wants('upsert') ? upsertWrite(ctx) : null;
     const duckScan = wants('duckdb') && !cfg.skipDuckDB ? duckdbScan(ctx) : null;
+    const lsm = wants('lsm') ? lsmWrite(ctx) : null;
     await phase(append, 'ours');
     await phase(upsert, 'ours');
     await phase(duckScan, 'ours');
+    await phase(lsm, 'ours');
     if (!cfg.skipDuckDB) {
       await phase(wants('append') ? append : null, 'duck');
       await phase(upsert, 'duck');
+      await phase(lsm, 'duck');
     }
     if (append && wants('append')) scenarios.push(finish(append.result));
     if (upsert) scenarios.push(finish(upsert.result));
+    if (lsm) scenarios.push(finish(lsm.result));
     if (wants('read')) {
       collectGarbage();
       try {

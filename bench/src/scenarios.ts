@@ -52,9 +52,9 @@ export interface BenchContext {
   log(msg: string): void;
 }
 
-const now = () => performance.now();
-const since = (t: number) => (performance.now() - t) / 1000;
-const fieldSpecs = () => FIELDS.map((f) => ({ name: f.name, type: f.type }));
+export const now = () => performance.now();
+export const since = (t: number) => (performance.now() - t) / 1000;
+export const fieldSpecs = () => FIELDS.map((f) => ({ name: f.name, type: f.type }));
 
 function batches(cfg: BenchConfig): { index: number; first: number; rows: number }[] {
   const out = [];
@@ -62,7 +62,7 @@ function batches(cfg: BenchConfig): { index: number; first: number; rows: number
   return out;
 }
 
-function side(seconds: number, rows: number, timed: string, detail: Record<string, unknown>): SideResult {
+export function side(seconds: number, rows: number, timed: string, detail: Record<string, unknown>): SideResult {
   return { seconds, rowsPerSec: rows / seconds, timed, detail };
 }
 
@@ -76,7 +76,7 @@ export function finish(r: ScenarioResult, wall0?: number): ScenarioResult {
   return r;
 }
 
-async function tableFiles(path: string) {
+export async function tableFiles(path: string) {
   const plan = await (await FileStoreTable.open(path)).newScan().plan();
   const files = plan.splits.flatMap((s) => s.files.map((f) => ({ path: `${s.bucketPath}/${f.fileName}`, size: f.fileSize, rows: f.rowCount, level: f.level, bucket: s.bucket })));
   return { snapshotId: plan.snapshot?.id ?? null, files };
@@ -242,7 +242,7 @@ export function upsertWrite(ctx: BenchContext): WriteScenario {
       r.checks['expectedDistinctKeys'] = distinct;
       r.checks['paimonRowsReadBack'] = acc.rows;
       r.checks['paimonRowsMatchExpected'] = acc.rows === distinct;
-      r.notes.push(`Each commit updates keys written by earlier commits; ${perCommit.length} level-0 sorted runs per bucket at the end (no compaction yet), merged on read.`);
+      r.notes.push(`Each commit updates keys written by earlier commits; writers compact inline (universal compaction, default triggers), so commits include compaction time; the rest is merged on read.`);
     },
     async duck() {
       const duck = await openDuck(cfg);
@@ -286,7 +286,7 @@ export function upsertWrite(ctx: BenchContext): WriteScenario {
 // ---------------------------------------------------------------------------
 // 3. Full-table read
 
-interface Accumulator {
+export interface Accumulator {
   rows: number;
   sumId: number;
   sumI: number;
@@ -296,7 +296,7 @@ interface Accumulator {
   trues: number;
 }
 
-function newAccumulator(): Accumulator {
+export function newAccumulator(): Accumulator {
   return { rows: 0, sumId: 0, sumI: 0, sumD: 0, stringBytes: 0, maxDt: -Infinity, trues: 0 };
 }
 
@@ -316,7 +316,7 @@ function sumInt32(data: arrow.Data): number {
 }
 
 /** Touches every column of the batch (the benchmark data has no NULLs). */
-function touchAll(batch: arrow.RecordBatch, acc: Accumulator): void {
+export function touchAll(batch: arrow.RecordBatch, acc: Accumulator): void {
   const n = batch.numRows;
   acc.rows += n;
   const id = column(batch, 'id').values as BigInt64Array;
@@ -346,7 +346,7 @@ function touchAll(batch: arrow.RecordBatch, acc: Accumulator): void {
   acc.trues += trues;
 }
 
-function median(xs: number[]): number {
+export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;

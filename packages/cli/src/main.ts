@@ -119,10 +119,11 @@ program
 
 program
   .command('compact')
-  .description('full compaction: rewrite each bucket as one sorted run (deleted and superseded rows are dropped)')
+  .description('compact what is due (sorted runs past the trigger, small files), or with --full every bucket into one sorted run')
   .argument('<table-path>')
-  .option('--full', 'full compaction (the only kind so far; the default)')
-  .action(async (path: string) => compact(path, process.stdout));
+  .option('--full', 'full compaction: one sorted run per bucket at the top level (deleted and superseded rows are dropped)')
+  .option('--partition <col=value>', 'only this partition (repeat for each partition column)', (v: string, all: string[] = []) => [...all, v])
+  .action(async (path: string, o) => compact(path, o, process.stdout));
 
 program
   .command('demo')
@@ -175,6 +176,87 @@ program
   .option('--older-than <duration>', 'only files older than this, e.g. 1d, 12h', '1d')
   .option('--dry-run', 'list what would be deleted, delete nothing')
   .action(async (path: string, o) => orphans(path, o, process.stdout));
+
+// Hive Metastore: register warehouse tables where Hive, Spark and Trino look (loaded on use).
+const hmsCommand = program.command('hms').description('Hive Metastore: register Paimon tables of a warehouse (idempotent)');
+const hmsConnection = (c: Command): Command =>
+  c
+    .requiredOption('--uri <uri>', 'metastore URI, thrift://host:9083 (several comma-separated are tried in order)')
+    .requiredOption('--warehouse <dir>', 'warehouse directory (holds <db>.db/<table>)')
+    .option('--option <key=value>', 'a Hive catalog option (table.type, sync-all-properties, location-in-properties); repeat for more', (v: string, all: string[] = []) => [...all, v])
+    .option('--framed', 'framed Thrift transport (hive.metastore.thrift.framed.transport.enabled)')
+    .option('--timeout <ms>', 'per metastore call (default 60000)', integer);
+hmsConnection(hmsCommand.command('register').description('register one table, or update its registration to the latest schema').argument('<db.table>'))
+  .action(async (name: string, o) => (await import('./commands/hms.js')).hmsRegister(name, o, process.stdout));
+hmsConnection(hmsCommand.command('sync').description('register every table of every database in the warehouse'))
+  .action(async (o) => (await import('./commands/hms.js')).hmsSync(o, process.stdout));
+
+// Arrow Flight: the Spark face and, when available, the Flight SQL face for Trino (loaded on use).
+program
+  .command('serve')
+  .description('serve a warehouse over Arrow Flight (Spark: plain Flight; Trino: Flight SQL) until Ctrl-C')
+  .requiredOption('--warehouse <dir>', 'warehouse directory (holds <db>.db/<table>)')
+  .option('--port <n>', 'port (0 picks a free one)', integer, 8815)
+  .option('--host <address>', 'address to listen on', '127.0.0.1')
+  .option('--token <token>', 'accepted bearer token; repeat for more (or set PAIMON_TS_FLIGHT_TOKENS=a,b)', (v: string, all: string[] = []) => [...all, v])
+  .option('--tls-cert <pem>', 'TLS certificate chain (with --tls-key)')
+  .option('--tls-key <pem>', 'TLS private key (with --tls-cert)')
+  .option('--read-only', 'refuse uploads and table actions')
+  .option('--max-streams <n>', 'DoGet streams served at once (default 64)', integer)
+  .action(async (o) => (await import('./commands/serve.js')).serve(o, process.stdout, process.stderr));
+
+// Trino: CREATE CATALOG for Trino's Paimon connector, and Trino's answers checked against ours (loaded on use).
+const trinoCommand = program.command('trino').description("Trino's Paimon connector on this warehouse: its CREATE CATALOG statement, and verification queries");
+trinoCommand
+  .command('catalog')
+  .description("print the CREATE CATALOG statement pointing Trino's Paimon connector at the warehouse (or run it with --run)")
+  .requiredOption('--warehouse <dir>', 'warehouse folder (made a file:// URI) or URI (s3://...) as Trino nodes see it')
+  .option('--name <catalog>', 'Trino catalog name', 'paimon')
+  .option('--property <key=value>', 'another connector property, e.g. s3.endpoint=http://minio:9000; repeat for more', (v: string, all: string[] = []) => [...all, v])
+  .option('--url <url>', 'Trino coordinator, e.g. http://trino:8080')
+  .option('--user <name>', 'X-Trino-User (a password for basic auth is read from TRINO_PASSWORD)', 'paimon-ts')
+  .option('--run', 'run the statement on --url (Trino needs catalog.management=dynamic)')
+  .action(async (o) => (await import('./commands/trino.js')).trinoCatalog(o, process.stdout));
+trinoCommand
+  .command('verify')
+  .description('compare count(*) and per-column aggregates of a table as Trino answers them and as paimon-ts does; exit code 1 when they differ')
+  .argument('<db.table>')
+  .requiredOption('--url <url>', 'Trino coordinator, e.g. http://trino:8080')
+  .requiredOption('--warehouse <dir>', 'the warehouse folder paimon-ts reads')
+  .option('--catalog <name>', "Trino's catalog for the warehouse", 'paimon')
+  .option('--user <name>', 'X-Trino-User (a password for basic auth is read from TRINO_PASSWORD)', 'paimon-ts')
+  .action(async (table: string, o) => {
+    if (!(await (await import('./commands/trino.js')).trinoVerify(table, o, process.stdout))) process.exitCode = 1;
+  });
+
+{
+  // Schema changes and bucket rescale (issue 5).
+  const { AlterSteps, alter } = await import('./commands/alter.js');
+  const { rescale } = await import('./commands/rescale.js');
+  const steps = new AlterSteps();
+  program
+    .command('alter')
+    .description('change the schema as one new schema file: add, drop, rename or widen columns, set or unset options (flags repeat and apply in order)')
+    .argument('<table-path>')
+    .option('--add-column <def>', "add a nullable column: \"name TYPE [COMMENT 'text']\"", steps.collect((text) => ({ kind: 'add', text })))
+    .option('--after <column>', 'place the column of the --add-column before this flag after <column>', steps.collect((column) => ({ kind: 'after', column })))
+    // a flag without a value: the preset makes commander pass it to the collector
+    .addOption(new Option('--first', 'place the column of the --add-column before this flag first').preset('first').argParser(steps.collect(() => ({ kind: 'first' }))))
+    .option('--drop-column <column>', 'drop a column (not a key or partition column)', steps.collect((column) => ({ kind: 'drop', column })))
+    .option('--rename-column <old=new>', 'rename a column (its field id stays, so old files keep reading)', steps.collect((text) => ({ kind: 'rename', text })))
+    .option('--alter-column <def>', 'widen a column\'s type: "name TYPE" (INT -> BIGINT, FLOAT -> DOUBLE, VARCHAR(n) -> STRING, DECIMAL(p, s) -> DECIMAL(p + k, s))', steps.collect((text) => ({ kind: 'alter', text })))
+    .option('--set <key=value>', 'set a table option', steps.collect((text) => ({ kind: 'set', text })))
+    .option('--unset <key>', 'remove a table option', steps.collect((key) => ({ kind: 'unset', key })))
+    .addOption(formatOption())
+    .action(async (path: string, o) => alter(path, steps.steps, o.format, process.stdout));
+  program
+    .command('rescale')
+    .description('change the bucket count and rewrite partitions with it (INSERT OVERWRITE, one commit); other partitions keep their count')
+    .argument('<table-path>')
+    .requiredOption('--bucket <n>', 'the new bucket count')
+    .option('--partition <col=value>', 'rewrite only this partition (repeat for each partition column); default: all', (v: string, all: string[] = []) => [...all, v])
+    .action(async (path: string, o) => rescale(path, o, process.stdout));
+}
 
 try {
   await program.parseAsync(process.argv);

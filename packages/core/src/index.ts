@@ -14,7 +14,7 @@ export type { ManifestEntry } from './spec/manifest-entry.js';
 export type { ManifestFileMeta } from './spec/manifest-file-meta.js';
 export { type FileIO, LocalFileIO } from './io/file-io.js';
 export { readAvroContainer, writeAvroContainer } from './io/avro.js';
-export { FileStoreTable, type OpenTableOptions } from './table/table.js';
+export { FileStoreTable, type CommitLock, type OpenTableOptions } from './table/table.js';
 export { CoreOptions, OPTIONS } from './table/options.js';
 export { TableScan } from './scan/table-scan-builder.js';
 export * from './scan/predicate.js';
@@ -56,7 +56,7 @@ export { FileSystemCatalog, type FileSystemCatalogOptions } from './catalog/file
 export { selectColumns } from './read/gather.js';
 export { StreamScan, ConsumerManager, type StreamScanOptions, type StreamStartMode, type ChangeBatch } from './scan/stream-scan.js';
 export { ROW_KIND_COLUMN } from './read/split-reader.js';
-export { compactTable, type CompactOptions } from './compact/full-compaction.js';
+export { compactTable, type CompactOptions } from './compact/compact-table.js';
 export { type TagInfo, type CreateTagOptions as TagFileOptions, validateTagName } from './table/tag-manager.js';
 export { createTag, deleteTag, listTags, type CreateTagOptions, type DeleteTagResult } from './table/tags.js';
 export {
@@ -69,3 +69,7 @@ export {
 } from './table/expire-snapshots.js';
 export { rollbackTo, parseRollbackTarget, type RollbackTarget, type RollbackResult } from './table/rollback.js';
 export { removeOrphanFiles, DEFAULT_ORPHAN_AGE_MILLIS, type OrphanCleanOptions, type OrphanCleanResult, type OrphanFile } from './table/orphan-files.js';
+export { SchemaChange, applySchemaChanges, isSafeWidening, type ColumnMove, type ApplySchemaChangesOptions } from './table/schema-change.js';
+export { SchemaManager } from './table/schema-manager.js';
+export { sequenceGroups, mergeReadExtraFields, type SequenceGroup } from './merge/merge-function.js';
+export { rescaleBuckets, type RescaleOptions, type RescaleResult } from './table/rescale.js';

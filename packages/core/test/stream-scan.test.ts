@@ -86,7 +86,7 @@ describe('streaming reads of a primary-key table', () => {
     const fresh = await t.reload();
     const [entry] = await fresh.manifests.liveEntries(await fresh.manifests.dataManifests((await fresh.snapshots.latest())!));
     // a compaction that rewrites nothing: the same file removed and added back
-    const same = [{ partition: entry!.partition, bucket: entry!.bucket, totalBuckets: 1, newFiles: [entry!.file], deletedFiles: [entry!.file] }];
+    const same = [{ partition: entry!.partition, bucket: entry!.bucket, totalBuckets: 1, newFiles: [], compactAfter: [entry!.file], compactBefore: [entry!.file] }];
     expect((await fresh.newCommit('compactor').commit(same))!.commitKind).toBe('COMPACT');
     await commit(t, [{ k: 2, v: 'b' }]);
     const seen = await take(t, { mode: 'from-snapshot', snapshotId: 1, endSnapshotId: 3 }, () => false);

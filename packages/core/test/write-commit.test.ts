@@ -150,7 +150,7 @@ describe('conflicts and manifest housekeeping', () => {
     const latest = (await fresh.snapshots.latest())!;
     const [entry] = await fresh.manifests.liveEntries(await fresh.manifests.dataManifests(latest));
     // Two "compactions" that both remove the same file, as two writers racing would.
-    const remove = [{ partition: entry!.partition, bucket: entry!.bucket, totalBuckets: 1, newFiles: [], deletedFiles: [entry!.file] }];
+    const remove = [{ partition: entry!.partition, bucket: entry!.bucket, totalBuckets: 1, newFiles: [], compactBefore: [entry!.file] }];
     const first = await fresh.newCommit('compactor-1').commit(remove);
     expect(first!.commitKind).toBe('COMPACT');
     const err = await fresh.newCommit('compactor-2').commit(remove).catch((e: unknown) => e);

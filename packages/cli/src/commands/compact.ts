@@ -1,24 +1,72 @@
-/** `paimon-ts compact`: rewrite each bucket as one sorted run (full compaction) and show what changed. */
-import { FileStoreTable } from '@paimon-ts/core';
+/**
+ * `paimon-ts compact`: compact what is due (universal compaction for primary
+ * keys, small files for append tables) or, with --full, rewrite each bucket
+ * as one sorted run; then show what changed.
+ */
+import { FileStoreTable, PaimonError } from '@paimon-ts/core';
 import { renderTable } from '../output/formats.js';
 import { Progress } from '../output/progress.js';
 
-export async function compact(tablePath: string, out: NodeJS.WritableStream): Promise<void> {
-  const table = await FileStoreTable.open(tablePath);
-  const count = async (t: FileStoreTable) => {
-    const plan = await t.newScan().plan();
-    return { files: plan.splits.reduce((n, s) => n + s.files.length, 0), rows: plan.splits.reduce((n, s) => n + s.files.reduce((m, f) => m + f.rowCount, 0), 0) };
+export interface CompactCliOptions {
+  full?: boolean;
+  /** Repeated `--partition col=value`. */
+  partition?: string[];
+}
+
+/** `col=value` pairs as a partition spec (values stay text; core types them). */
+export function partitionSpec(pairs: readonly string[]): Record<string, string> | undefined {
+  if (pairs.length === 0) return undefined;
+  const spec: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    const key = eq < 0 ? '' : pair.slice(0, eq).trim();
+    if (key === '') throw new PaimonError('INVALID_ARGUMENT', `--partition expects column=value, got ${JSON.stringify(pair)}`);
+    if (key in spec) throw new PaimonError('INVALID_ARGUMENT', `--partition names ${key} twice`);
+    spec[key] = pair.slice(eq + 1);
+  }
+  return spec;
+}
+
+async function census(t: FileStoreTable) {
+  const latest = await t.snapshots.latest();
+  const entries = latest ? await t.manifests.liveEntries(await t.manifests.dataManifests(latest)) : [];
+  const levels = new Set(entries.map((e) => e.file.level));
+  return {
+    files: entries.length,
+    rows: entries.reduce((n, e) => n + e.file.rowCount, 0),
+    bytes: entries.reduce((n, e) => n + e.file.fileSize, 0),
+    levels: [...levels].sort((a, b) => a - b).join(', ') || '-',
   };
-  const before = await count(table);
-  const progress = new Progress('compacting', 1, 'table', true);
-  const snapshot = await table.compact({ full: true });
-  progress.update(1);
-  progress.stop();
+}
+
+export async function compact(tablePath: string, o: CompactCliOptions, out: NodeJS.WritableStream): Promise<void> {
+  const table = await FileStoreTable.open(tablePath);
+  const partition = partitionSpec(o.partition ?? []);
+  const before = await census(table);
+  let progress: Progress | null = null;
+  const snapshot = await table.compact({
+    full: o.full === true,
+    ...(partition ? { partition } : {}),
+    onProgress: (done, total) => {
+      progress ??= new Progress(o.full ? 'full compaction' : 'compacting', total, 'buckets');
+      progress.update(done);
+    },
+  });
+  (progress as Progress | null)?.stop();
   if (!snapshot) {
-    out.write(`${table.name}: already compacted, nothing to do\n`);
+    out.write(`${table.name}: nothing to compact${o.full ? '' : ' (no bucket is due; --full rewrites every bucket as one sorted run)'}\n`);
     return;
   }
-  const after = await count(await table.reload());
-  out.write(renderTable(['', 'files', 'stored rows'], [['before', before.files, before.rows], ['after', after.files, after.rows]]) + '\n');
-  out.write(`${table.name}: full compaction committed as snapshot ${snapshot.id}\n`);
+  const after = await census(await table.reload());
+  const mib = (n: number) => `${(n / 1024 / 1024).toFixed(2)} MiB`;
+  out.write(
+    renderTable(
+      ['', 'files', 'stored rows', 'size', 'levels'],
+      [
+        ['before', before.files, before.rows, mib(before.bytes), before.levels],
+        ['after', after.files, after.rows, mib(after.bytes), after.levels],
+      ],
+    ) + '\n',
+  );
+  out.write(`${table.name}: ${o.full ? 'full ' : ''}compaction committed as snapshot ${snapshot.id}\n`);
 }

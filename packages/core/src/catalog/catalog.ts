@@ -10,6 +10,7 @@
 import { PaimonError } from '../errors.js';
 import type { FileStoreTable } from '../table/table.js';
 import type { SchemaSpec } from '../table/schema-builder.js';
+import type { SchemaChange } from '../table/schema-change.js';
 
 /** Paimon's `Catalog.SYSTEM_DATABASE_NAME`: global system tables, never a real folder. */
 export const SYSTEM_DATABASE = 'sys';
@@ -114,4 +115,10 @@ export interface Catalog {
    */
   createTable(id: TableRef, spec: SchemaSpec, ignoreIfExists: boolean): Promise<void>;
   dropTable(id: TableRef, ignoreIfNotExists: boolean): Promise<void>;
+  /**
+   * Applies schema changes as one new schema (see `SchemaChange`); errors
+   * are INVALID_SCHEMA / INVALID_OPTION / UNSUPPORTED naming the column or
+   * option, TABLE_NOT_FOUND unless `ignoreIfNotExists`.
+   */
+  alterTable(id: TableRef, changes: readonly SchemaChange[], ignoreIfNotExists?: boolean): Promise<void>;
 }

@@ -13,6 +13,7 @@ import { OPTIONS } from '../table/options.js';
 import { branchPath, schemaPath } from '../table/paths.js';
 import { buildTableSchema, type SchemaSpec } from '../table/schema-builder.js';
 import { SchemaManager } from '../table/schema-manager.js';
+import type { SchemaChange } from '../table/schema-change.js';
 import { FileStoreTable } from '../table/table.js';
 import { type Catalog, checkName, DB_SUFFIX, Identifier, SYSTEM_DATABASE, type TableRef } from './catalog.js';
 
@@ -170,6 +171,18 @@ export class FileSystemCatalog implements Catalog {
     // Paimon also deletes the folders named in `data-file.external-paths`; those are
     // URIs of other file systems, so they are left alone here.
     await this.fileIO.delete(path, true);
+  }
+
+  async alterTable(ref: TableRef, changes: readonly SchemaChange[], ignoreIfNotExists = false): Promise<void> {
+    const id = Identifier.of(ref);
+    if (id.systemTable !== null || id.database === SYSTEM_DATABASE) {
+      throw new PaimonError('INVALID_ARGUMENT', `cannot alter system table ${id.fullName}: use a data table`);
+    }
+    if (!(await this.tableExists(id))) {
+      if (ignoreIfNotExists) return;
+      throw new PaimonError('TABLE_NOT_FOUND', `table ${id.fullName} does not exist (no schema under ${this.tablePath(id)})`);
+    }
+    await (await this.getTable(id)).schemas.commitChanges(changes, `table ${id.fullName}`);
   }
 
   /** A table exists when its branch has a schema file (schema-0 first, as Paimon checks). */

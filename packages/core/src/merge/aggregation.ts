@@ -3,7 +3,8 @@
  * column folds its records with `fields.<f>.aggregate-function` (falling
  * back to `fields.default-aggregate-function`, then `last_non_null_value`).
  * Retractions (-U/-D) call the function's retract, where it has one; others
- * fail unless `fields.<f>.ignore-retract` is set. The result is always +I.
+ * fail unless `fields.<f>.ignore-retract` is set. Two or more records merge to
+ * a +I; a lone record passes through as it is (see mergeEngineFor).
  */
 import { PaimonError } from '../errors.js';
 import type { DataField, DataType } from '../types/data-type.js';
@@ -12,6 +13,11 @@ import type { CoreOptions } from '../table/options.js';
 
 export interface FieldAggregator {
   agg(acc: Value, input: Value): Value;
+  /**
+   * Folds an input older than the accumulator (partial-update sequence
+   * groups); Paimon's default swaps the arguments of `agg`.
+   */
+  aggReversed?(acc: Value, input: Value): Value;
   /** Undefined when the function cannot retract. */
   retract?(acc: Value, input: Value): Value;
 }
@@ -45,7 +51,8 @@ const sub = (type: DataType, a: Value, b: Value): Value =>
   typeof a === 'bigint' ? wrap(type, a - (b as bigint)) : wrap(type, (a as number) - (b as number));
 const neg = (v: Value): Value => (typeof v === 'bigint' ? -v : -(v as number));
 
-function aggregatorFor(name: string, field: DataField, options: CoreOptions): FieldAggregator {
+/** The aggregator of function `name` for one key of column `field` (state such as first_value's lives in it). */
+export function fieldAggregator(name: string, field: DataField, options: CoreOptions): FieldAggregator {
   const type = field.type;
   switch (name) {
     case 'sum':
@@ -107,8 +114,11 @@ function aggregatorFor(name: string, field: DataField, options: CoreOptions): Fi
         for (const x of v) if (!distinct || !out.some((y) => compareValues(x, y) === 0)) out.push(x);
         return out;
       };
+      const agg = (acc: Value, v: Value): Value => (v === null ? acc : acc === null ? merge([], v as Value[]) : merge(acc as Value[], v as Value[]));
       return {
-        agg: (acc, v) => (v === null ? acc : acc === null ? merge([], v as Value[]) : merge(acc as Value[], v as Value[])),
+        agg,
+        // Paimon keeps the accumulator's order here instead of swapping (FieldCollectAgg.aggReversed).
+        aggReversed: agg,
         retract: (acc, v) => (acc === null || v === null ? acc : (acc as Value[]).filter((x) => !(v as Value[]).some((y) => compareValues(x, y) === 0))),
       };
     }
@@ -149,7 +159,7 @@ export function columnAggregations(fields: readonly DataField[], primaryKeys: re
   return fields.map((f) => {
     if (primaryKeys.includes(f.name)) return { create: () => null, ignoreRetract: true };
     const name = options.raw[`fields.${f.name}.aggregate-function`] ?? options.raw['fields.default-aggregate-function'] ?? 'last_non_null_value';
-    aggregatorFor(name, f, options); // validate once, up front
-    return { create: () => aggregatorFor(name, f, options), ignoreRetract: options.raw[`fields.${f.name}.ignore-retract`] === 'true' };
+    fieldAggregator(name, f, options); // validate once, up front
+    return { create: () => fieldAggregator(name, f, options), ignoreRetract: options.raw[`fields.${f.name}.ignore-retract`] === 'true' };
   });
 }

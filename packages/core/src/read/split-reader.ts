@@ -23,11 +23,12 @@ import { CoreOptions } from '../table/options.js';
 import type { FileStoreTable } from '../table/table.js';
 import { evaluate, mayMatch, type Predicate } from '../scan/predicate.js';
 import { filePath, type DataSplit } from '../scan/split.js';
-import { isRetract, mergeEngineFor, type KeyGroup } from '../merge/merge-function.js';
+import { isRetract, mergeEngineFor, mergeReadExtraFields, pickBufferWinnerFor, type KeyGroup, type MergeEngine } from '../merge/merge-function.js';
 import { castData, conformData } from './conform.js';
 import { readDataFile, type PartFilter } from './data-file-reader.js';
 import { filterBatch, gatherBatch, selectColumns } from './gather.js';
 import { loadDeletionVector } from './deletion-vectors.js';
+import type { DeletionVector } from '../spec/deletion-vector.js';
 
 const OUTPUT_BATCH_ROWS = 65536;
 
@@ -159,6 +160,8 @@ async function* readRaw(ctx: ReadContext, split: DataSplit): AsyncGenerator<arro
 }
 
 interface Chunk {
+  /** Level of the file the rows come from. */
+  level: number;
   keys: Value[][];
   userSeq: Value[][];
   seq: BigInt64Array;
@@ -166,25 +169,50 @@ interface Chunk {
   length: number;
 }
 
+export interface MergeReadOptions {
+  /**
+   * Keep a key whose merged record is a retraction (-U/-D), as a compaction
+   * below the top level must: older runs outside it may still hold the key.
+   */
+  keepRetracts?: boolean;
+  /** Rows these vectors delete (by data file name) do not take part (compaction of deletion-vector tables). */
+  deletionVectors?: ReadonlyMap<string, DeletionVector>;
+}
+
+/**
+ * One file's rows in file order as [_SEQUENCE_NUMBER, _VALUE_KIND, ...fields]
+ * of the read schema (row i is the file's position i): what lookups index.
+ */
+export function readKeyValueFile(ctx: ReadContext, split: DataSplit, file: DataFileMeta): Promise<arrow.RecordBatch[]> {
+  return readEvolved(ctx, split, file, ctx.projection, true);
+}
+
 /**
  * K-way merge of the split's sorted runs; one surviving row per key, as
  * batches of [_SEQUENCE_NUMBER, _VALUE_KIND, ...fields] (what a compaction
  * writes back).
  */
-export async function* readMerged(ctx: ReadContext, split: DataSplit): AsyncGenerator<arrow.RecordBatch> {
+export async function* readMerged(ctx: ReadContext, split: DataSplit, mergeOptions: MergeReadOptions = {}): AsyncGenerator<arrow.RecordBatch> {
   const options = new CoreOptions(ctx.schema.options);
   const keyNames = trimmedPrimaryKeys(ctx.schema);
   const seqNames = options.sequenceFields;
   const descending = options.sequenceDescending;
-  const fields = readFields(ctx, [...keyNames, ...seqNames]);
-  const engine = mergeEngineFor(options, ctx.table.name, fields, ctx.schema.primaryKeys);
+  const fields = readFields(ctx, [...keyNames, ...seqNames, ...mergeReadExtraFields(options)]);
+  const keepRetracts = mergeOptions.keepRetracts === true;
+  const lookupReads = options.mergeEngine !== 'first-row' && (options.changelogProducer === 'lookup' || options.deletionVectorsEnabled || options.raw['force-lookup'] === 'true');
+  const readEngine = mergeEngineFor(options, ctx.table.name, fields, ctx.schema.primaryKeys);
+  const engine: MergeEngine = keepRetracts && readEngine.kind === 'pick' ? { kind: 'pick', pick: pickBufferWinnerFor(options, ctx.table.name) } : readEngine;
 
   const batches: arrow.RecordBatch[] = [];
   const chunks: Chunk[] = [];
   const runs: [number, number][] = []; // chunk range per file
   for (const file of split.files) {
     const start = chunks.length;
-    for (const b of await readEvolved(ctx, split, file, fields, true)) {
+    const dv = mergeOptions.deletionVectors?.get(file.fileName);
+    let position = 0;
+    for (const read of await readEvolved(ctx, split, file, fields, true)) {
+      const b = dv ? filterBatch(read, dv.keepMask(position, read.numRows)) : read;
+      position += read.numRows;
       if (b.numRows === 0) continue;
       const column = (name: string) => b.getChild(name)!.data[0]!;
       const values = (name: string) => {
@@ -195,6 +223,7 @@ export async function* readMerged(ctx: ReadContext, split: DataSplit): AsyncGene
       };
       batches.push(b);
       chunks.push({
+        level: file.level,
         keys: keyNames.map(values),
         userSeq: seqNames.map(values),
         seq: column(SEQUENCE_NUMBER).values as BigInt64Array,
@@ -266,6 +295,7 @@ export async function* readMerged(ctx: ReadContext, split: DataSplit): AsyncGene
   };
 
   const flushGroup = () => {
+    if (lookupReads) keepNewestUpperLevel();
     if (engine.kind === 'pick') {
       const w = engine.pick(groupKind, 0, groupKind.length);
       if (w >= 0) {
@@ -274,7 +304,7 @@ export async function* readMerged(ctx: ReadContext, split: DataSplit): AsyncGene
       }
     } else {
       const merged = engine.combine(group, fields.length);
-      if (merged && !isRetract(merged.kind)) {
+      if (merged && (keepRetracts || !isRetract(merged.kind))) {
         const last = groupChunk.length - 1;
         combined.push(merged.row);
         combinedSeq.push(chunks[groupChunk[last]!]!.seq[groupRow[last]!]!);
@@ -282,6 +312,27 @@ export async function* readMerged(ctx: ReadContext, split: DataSplit): AsyncGene
       }
     }
     groupChunk.length = groupRow.length = groupKind.length = 0;
+  };
+  /**
+   * Tables whose compactions look keys up (LookupMergeFunction): the record
+   * of the lowest level above 0 already holds every older version, so older
+   * upper-level records of the key are left out.
+   */
+  const keepNewestUpperLevel = () => {
+    let best = -1;
+    for (let i = 0; i < groupChunk.length; i++) {
+      const level = chunks[groupChunk[i]!]!.level;
+      if (level > 0 && (best < 0 || level < chunks[groupChunk[best]!]!.level)) best = i;
+    }
+    if (best < 0) return;
+    let at = 0;
+    for (let i = 0; i < groupChunk.length; i++) {
+      if (i !== best && chunks[groupChunk[i]!]!.level > 0) continue;
+      groupChunk[at] = groupChunk[i]!;
+      groupRow[at] = groupRow[i]!;
+      groupKind[at++] = groupKind[i]!;
+    }
+    groupChunk.length = groupRow.length = groupKind.length = at;
   };
   const combinedBatch = (): arrow.RecordBatch => {
     const seq = arrow.makeData({ type: new arrow.Int64(), length: combined.length, nullCount: 0, data: BigInt64Array.from(combinedSeq) });

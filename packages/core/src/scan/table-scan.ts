@@ -54,9 +54,15 @@ export async function resolveSnapshot(table: FileStoreTable, selector: SnapshotS
   }
 }
 
-/** The schema rows of `snapshot` are read with: the snapshot's own (time travel sees the table as it was). */
-export async function schemaFor(table: FileStoreTable, snapshot: Snapshot | null): Promise<TableSchema> {
-  return snapshot ? table.schemas.schema(snapshot.schemaId) : table.schema;
+/**
+ * The schema rows of `snapshot` are read with: for a time travel the
+ * snapshot's own (the table as it was); for the latest snapshot the table's
+ * schema, so a schema change shows before the next commit (unless that
+ * snapshot was written with a newer schema than the table was opened with).
+ */
+export async function schemaFor(table: FileStoreTable, snapshot: Snapshot | null, latest = false): Promise<TableSchema> {
+  if (!snapshot || (latest && snapshot.schemaId <= table.schema.id)) return table.schema;
+  return table.schemas.schema(snapshot.schemaId);
 }
 
 /** Buckets an equality/IN filter on every bucket-key column allows, or null for "any". */
@@ -90,9 +96,29 @@ export function bucketsForFilter(filter: Predicate | null, schema: TableSchema, 
 }
 
 /**
+ * Whether an entry's bucket can hold rows an equality filter on the bucket
+ * key asks for. Each entry is judged by its own `totalBuckets`: after a
+ * bucket rescale, partitions written with the old count keep it.
+ */
+function bucketFilterOf(filter: Predicate | null, schema: TableSchema): ((bucket: number, totalBuckets: number) => boolean) | null {
+  if (!filter) return null;
+  const byCount = new Map<number, Set<number> | null>();
+  return (bucket, totalBuckets) => {
+    let allowed = byCount.get(totalBuckets);
+    if (allowed === undefined) {
+      allowed = bucketsForFilter(filter, schema, totalBuckets);
+      byCount.set(totalBuckets, allowed);
+    }
+    return allowed === null || allowed.has(bucket);
+  };
+}
+
+/**
  * The live entries of a snapshot. Manifests, and entries, of partitions and
  * buckets the filter excludes are skipped before merging: an ADD and its
  * DELETE share partition and bucket, so they are skipped together.
+ * `buckets` (asked for explicitly) also prunes manifests; buckets derived
+ * from the filter prune entries only, by each entry's bucket count.
  */
 async function liveEntries(
   table: FileStoreTable,
@@ -101,12 +127,14 @@ async function liveEntries(
   filter: Predicate | null,
   buckets: Set<number> | null,
 ): Promise<ManifestEntry[]> {
+  const filterBuckets = buckets ? null : bucketFilterOf(filter, schema);
   const partitionFields = fieldsByName(schema, schema.partitionKeys, `table ${table.name}`);
   const partitionTypes = partitionFields.map((f) => f.type);
   const byPartition = filter && partitionFields.length > 0;
   const partitionMatches = new Map<string, boolean>();
   const keepEntry = (e: ManifestEntry): boolean => {
     if (buckets && !buckets.has(e.bucket)) return false;
+    if (filterBuckets && !filterBuckets(e.bucket, e.totalBuckets)) return false;
     if (!byPartition) return true;
     const key = rowKey(e.partition);
     let matches = partitionMatches.get(key);
@@ -173,7 +201,7 @@ export function entriesToSplits(table: FileStoreTable, schema: TableSchema, snap
 
 export async function planScan(table: FileStoreTable, opts: PlanOptions): Promise<ScanPlan> {
   const snapshot = await resolveSnapshot(table, opts.snapshot);
-  const schema = await schemaFor(table, snapshot);
+  const schema = await schemaFor(table, snapshot, opts.snapshot.kind === 'latest');
   if (!snapshot) return { snapshot, schema, splits: [] };
   const options = new CoreOptions(schema.options);
   const filter = opts.filter ? negationNormalForm(bindPredicate(opts.filter, schema.fields, table.name)) : null;
@@ -183,7 +211,7 @@ export async function planScan(table: FileStoreTable, opts: PlanOptions): Promis
   const skipLevel0 = isPk && (dvEnabled || options.mergeEngine === 'first-row');
   const partitionFields: DataField[] = fieldsByName(schema, schema.partitionKeys, `table ${table.name}`);
   const partitionTypes = partitionFields.map((f) => f.type);
-  const buckets = opts.buckets ?? bucketsForFilter(filter, schema, options.bucket);
+  const buckets = opts.buckets;
   const dvs = dvEnabled ? await deletionFiles(table, snapshot, options) : new Map<string, DeletionFile>();
   const filterFields = filter ? fieldsOf(filter) : new Set<string>();
 

@@ -143,6 +143,7 @@ export const OPTIONS = {
   compactionForceUpLevel0: o('compaction.force-up-level-0', 'false', BOOL),
   compactionOptimizationInterval: o('compaction.optimization-interval', null, DURATION),
   compactionDeleteRatioThreshold: o('compaction.delete-ratio-threshold', '0.2', { type: 'double' }),
+  compactionSmallFileRatio: o('compaction.small-file-ratio', '0.7', { type: 'double' }),
   fullCompactionDeltaCommits: o('full-compaction.delta-commits', null, atLeast(1)),
   lookupWait: o('lookup-wait', 'true', BOOL),
   forceLookup: o('force-lookup', 'false', BOOL),
@@ -221,6 +222,17 @@ export const OPTIONS = {
   // --- table kinds
   rowTrackingEnabled: o('row-tracking.enabled', 'false', BOOL),
   dataEvolutionEnabled: o('data-evolution.enabled', 'false', BOOL),
+  tableType: o('type', 'table', STRING),
+  primaryKeyNullable: o('primary-key.nullable', 'false', BOOL),
+  sequenceSnapshotOrdering: o('sequence.snapshot-ordering', 'false', BOOL),
+  blobField: o('blob-field', null, STRING),
+  blobDescriptorField: o('blob-descriptor-field', null, STRING),
+  blobViewField: o('blob-view-field', null, STRING),
+  pkClusteringOverride: o('pk-clustering-override', 'false', BOOL),
+  // --- schema evolution (SchemaManager)
+  alterColumnNullToNotNullDisabled: o('alter-column-null-to-not-null.disabled', 'true', BOOL),
+  disableExplicitTypeCasting: o('disable-explicit-type-casting', 'false', BOOL),
+  addColumnBeforePartition: o('add-column-before-partition', 'false', BOOL),
 } as const satisfies Record<string, OptionSpec>;
 
 export type OptionName = keyof typeof OPTIONS;
@@ -230,6 +242,35 @@ export type OptionName = keyof typeof OPTIONS;
  * Paimon's `Schema` moves them into `primaryKeys` / `partitionKeys`.
  */
 export const SCHEMA_OPTION_KEYS = { primaryKey: 'primary-key', partition: 'partition' } as const;
+
+/**
+ * Options a table with snapshots cannot change (`@Immutable` in Paimon's
+ * CoreOptions, 1.4): they fix how existing files are laid out or merged.
+ */
+export const IMMUTABLE_OPTION_KEYS: ReadonlySet<string> = new Set([
+  OPTIONS.tableType.key,
+  OPTIONS.bucketKey.key,
+  OPTIONS.bucketFunctionType.key,
+  OPTIONS.dataFilePathDirectory.key,
+  OPTIONS.mergeEngine.key,
+  OPTIONS.sequenceSnapshotOrdering.key,
+  OPTIONS.aggregationRemoveRecordOnDelete.key,
+  OPTIONS.partialUpdateRemoveRecordOnDelete.key,
+  OPTIONS.partialUpdateRemoveRecordOnSequenceGroup.key,
+  OPTIONS.rowkindField.key,
+  SCHEMA_OPTION_KEYS.primaryKey,
+  OPTIONS.primaryKeyNullable.key,
+  SCHEMA_OPTION_KEYS.partition,
+  OPTIONS.dynamicBucketInitialBuckets.key,
+  OPTIONS.forceLookup.key,
+  OPTIONS.rowTrackingEnabled.key,
+  OPTIONS.dataEvolutionEnabled.key,
+  OPTIONS.indexFileInDataFileDir.key,
+  OPTIONS.blobField.key,
+  OPTIONS.blobDescriptorField.key,
+  OPTIONS.blobViewField.key,
+  OPTIONS.pkClusteringOverride.key,
+]);
 
 /**
  * Per-field options, `fields.<name>.<suffix>` (the name part may list several
@@ -470,6 +511,17 @@ export class CoreOptions {
   get dataFilePrefix(): string {
     return this.get('dataFilePrefix')!;
   }
+  get changelogProducerRowDeduplicate(): boolean {
+    return this.bool('changelogProducerRowDeduplicate');
+  }
+  /** `changelog-file.format`, else `file.format`. */
+  get changelogFileFormat(): string {
+    return (this.get('changelogFileFormat') ?? this.fileFormat).toLowerCase();
+  }
+  /** `changelog-file.compression`, else `file.compression`. */
+  get changelogFileCompression(): string {
+    return this.get('changelogFileCompression') ?? this.fileCompression;
+  }
   get changelogFilePrefix(): string {
     return this.get('changelogFilePrefix')!;
   }
@@ -531,6 +583,26 @@ export class CoreOptions {
   get writeOnly(): boolean {
     return this.bool('writeOnly');
   }
+  get compactionMaxSizeAmplificationPercent(): number {
+    return this.int('compactionMaxSizeAmplificationPercent');
+  }
+  get compactionSizeRatio(): number {
+    return this.int('compactionSizeRatio');
+  }
+  get compactionMinFileNum(): number {
+    return this.int('compactionMinFileNum');
+  }
+  get compactionForceUpLevel0(): boolean {
+    return this.bool('compactionForceUpLevel0');
+  }
+  /** Files below this size join a compaction instead of keeping their bytes (`CoreOptions.compactionFileSize`). */
+  compactionFileSize(isPrimaryKeyTable: boolean): number {
+    return Math.floor(this.targetFileSize(isPrimaryKeyTable) * Number(this.get('compactionSmallFileRatio')));
+  }
+  /** `full-compaction.delta-commits`, or null. */
+  get fullCompactionDeltaCommits(): number | null {
+    return this.get('fullCompactionDeltaCommits') === null ? null : this.int('fullCompactionDeltaCommits');
+  }
   get numSortedRunCompactionTrigger(): number {
     return this.int('numSortedRunCompactionTrigger');
   }
@@ -566,6 +638,26 @@ export class CoreOptions {
   }
   get branch(): string {
     return this.get('branch')!;
+  }
+  get partialUpdateRemoveRecordOnDelete(): boolean {
+    return this.bool('partialUpdateRemoveRecordOnDelete');
+  }
+  /** Sequence fields whose group's -D removes the whole row (`partial-update.remove-record-on-sequence-group`). */
+  get partialUpdateRemoveRecordOnSequenceGroup(): string[] | null {
+    const v = this.get('partialUpdateRemoveRecordOnSequenceGroup');
+    return v === null ? null : splitList(v);
+  }
+  get primaryKeyNullable(): boolean {
+    return this.bool('primaryKeyNullable');
+  }
+  get alterColumnNullToNotNullDisabled(): boolean {
+    return this.bool('alterColumnNullToNotNullDisabled');
+  }
+  get addColumnBeforePartition(): boolean {
+    return this.bool('addColumnBeforePartition');
+  }
+  get deletionVectorsModifiable(): boolean {
+    return this.bool('deletionVectorsModifiable');
   }
 }
 

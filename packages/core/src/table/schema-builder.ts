@@ -24,6 +24,8 @@ import {
   withNullable,
 } from '../types/data-type.js';
 import { parseTypeString } from '../types/type-json.js';
+import { partialUpdateConfig } from '../merge/merge-function.js';
+import { javaHashMapOrder } from './java-hash-map.js';
 import { CoreOptions, FIELD_OPTIONS, FIELDS_PREFIX, OPTIONS, parseFieldOptionKey, SCHEMA_OPTION_KEYS, validateOptions } from './options.js';
 
 export interface FieldSpec {
@@ -54,6 +56,8 @@ const SYSTEM_FIELD_NAMES = new Set([SEQUENCE_NUMBER, VALUE_KIND, '_LEVEL', 'rowk
 /** Types Paimon refuses in primary, partition and bucket keys (`PRIMARY_KEY_UNSUPPORTED_LOGICAL_TYPES`). */
 const KEY_UNSUPPORTED_KINDS = new Set(['ARRAY', 'MULTISET', 'MAP', 'ROW']);
 
+export { javaHashMapOrder };
+
 function schemaError(where: string, message: string): PaimonError {
   return new PaimonError('INVALID_SCHEMA', `${where}: ${message}`);
 }
@@ -69,11 +73,12 @@ function duplicates(names: readonly string[]): string[] {
   return [...dup];
 }
 
-function splitNames(text: string): string[] {
+export function splitNames(text: string): string[] {
   return text.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
-function resolveType(field: FieldSpec, where: string): DataType {
+/** A field's type, parsing a type string; UNKNOWN_TYPE errors name the column. */
+export function resolveType(field: FieldSpec, where: string): DataType {
   if (typeof field.type !== 'string') return field.type;
   try {
     return parseTypeString(field.type);
@@ -84,7 +89,7 @@ function resolveType(field: FieldSpec, where: string): DataType {
 }
 
 /** Renumbers the ROW fields inside `type` from `counter`, in ReassignFieldId's order (see the file comment). */
-function reassignFieldIds(type: DataType, counter: { value: number }): DataType {
+export function reassignFieldIds(type: DataType, counter: { value: number }): DataType {
   switch (type.kind) {
     case 'ARRAY':
     case 'MULTISET':
@@ -108,7 +113,7 @@ function reassignFieldIds(type: DataType, counter: { value: number }): DataType 
   }
 }
 
-function checkNestedNames(type: DataType, path: string, where: string): void {
+export function checkNestedNames(type: DataType, path: string, where: string): void {
   switch (type.kind) {
     case 'ARRAY':
     case 'MULTISET':
@@ -130,38 +135,48 @@ function checkNestedNames(type: DataType, path: string, where: string): void {
   }
 }
 
-/** Java's `String.hashCode`. */
-function javaStringHash(s: string): number {
-  let h = 0;
-  for (let i = 0; i < s.length; i++) h = (Math.imul(31, h) + s.charCodeAt(i)) | 0;
-  return h;
+/** Top-level column names: not empty, not one of Paimon's system names. */
+export function checkColumnName(name: unknown, where: string): void {
+  if (typeof name !== 'string' || name.trim() === '') throw schemaError(where, `column names must not be empty, got ${JSON.stringify(name)}`);
+  if (SYSTEM_FIELD_NAMES.has(name)) throw schemaError(where, `column name ${name} is reserved by Paimon (${[...SYSTEM_FIELD_NAMES].join(', ')})`);
+  if (name.startsWith(KEY_FIELD_PREFIX)) throw schemaError(where, `column name ${name} must not start with ${KEY_FIELD_PREFIX}`);
 }
 
-function stableSortByBucket(keys: readonly string[], capacity: number): string[] {
-  const bucket = (k: string) => {
-    const h = javaStringHash(k);
-    return (h ^ (h >>> 16)) & (capacity - 1);
+/** Partition and primary keys name existing columns of key-able types (Schema.normalizeFields, TableSchema.trimmedPrimaryKeys). */
+function checkKeyColumns(fields: readonly DataField[], partitionKeys: string[], primaryKeys: string[], where: string): void {
+  const byName = new Map(fields.map((f) => [f.name, f]));
+  const checkKeys = (keys: string[], what: string) => {
+    const dup = duplicates(keys);
+    if (dup.length) throw schemaError(where, `${what} (${keys.join(', ')}) names a column twice: ${dup.join(', ')}`);
+    for (const k of keys) {
+      const f = byName.get(k);
+      if (!f) throw schemaError(where, `${what} column ${k} is not a column of the table (columns: ${fields.map((x) => x.name).join(', ')})`);
+      if (KEY_UNSUPPORTED_KINDS.has(f.type.kind)) throw schemaError(where, `${what} column ${k} has type ${f.type.kind}, which Paimon does not support in keys`);
+    }
   };
-  return keys
-    .map((k, i) => ({ k, i, b: bucket(k) }))
-    .sort((x, y) => x.b - y.b || x.i - y.i)
-    .map((e) => e.k);
+  checkKeys(partitionKeys, 'partition key');
+  checkKeys(primaryKeys, 'primary key');
+  if (primaryKeys.length > 0 && primaryKeys.every((k) => partitionKeys.includes(k))) {
+    throw schemaError(
+      where,
+      `primary key (${primaryKeys.join(', ')}) must not consist of partition keys (${partitionKeys.join(', ')}) only: each partition would hold one row`,
+    );
+  }
 }
 
 /**
- * The order Paimon writes `options` in: Jackson walks a `java.util.HashMap`,
- * whose iteration order is by hash bucket. The options pass through the
- * builder's map (capacity 16, doubled past a 0.75 load) and are then copied
- * by `new HashMap<>(map)` in Schema's constructor, which pre-sizes to
- * `tableSizeFor(size / 0.75 + 1)`. Keys sharing a bucket keep insertion order.
- * Matches every schema file in the Paimon-written fixtures.
+ * The checks of Paimon's TableSchema and SchemaValidation on a complete
+ * schema (a new table's, or one a schema change produced): column names,
+ * keys, option values, and the rules tying options to columns.
  */
-export function javaHashMapOrder(keys: readonly string[]): string[] {
-  let builderCapacity = 16;
-  while (keys.length > builderCapacity * 0.75) builderCapacity *= 2;
-  let copyCapacity = 1;
-  while (copyCapacity < Math.floor(keys.length / 0.75 + 1)) copyCapacity *= 2;
-  return stableSortByBucket(stableSortByBucket(keys, builderCapacity), copyCapacity);
+export function validateTableSchema(schema: TableSchema, where: string): void {
+  if (schema.fields.length === 0) throw schemaError(where, 'a table needs at least one column');
+  for (const f of schema.fields) checkColumnName(f.name, where);
+  const dupColumns = duplicates(schema.fields.map((f) => f.name));
+  if (dupColumns.length) throw schemaError(where, `duplicate column names: ${dupColumns.join(', ')}`);
+  checkKeyColumns(schema.fields, schema.partitionKeys, schema.primaryKeys, where);
+  validateOptions(schema.options, where);
+  validateSchemaOptions(schema, where);
 }
 
 /**
@@ -199,11 +214,7 @@ export function buildTableSchema(spec: SchemaSpec, opts: BuildSchemaOptions = {}
   // Columns.
   if (!Array.isArray(spec.fields) || spec.fields.length === 0) throw schemaError(where, 'a table needs at least one column');
   const names = spec.fields.map((f) => f.name);
-  for (const n of names) {
-    if (typeof n !== 'string' || n.trim() === '') throw schemaError(where, `column names must not be empty, got ${JSON.stringify(n)}`);
-    if (SYSTEM_FIELD_NAMES.has(n)) throw schemaError(where, `column name ${n} is reserved by Paimon (${[...SYSTEM_FIELD_NAMES].join(', ')})`);
-    if (n.startsWith(KEY_FIELD_PREFIX)) throw schemaError(where, `column name ${n} must not start with ${KEY_FIELD_PREFIX}`);
-  }
+  for (const n of names) checkColumnName(n, where);
   const dupColumns = duplicates(names);
   if (dupColumns.length) throw schemaError(where, `duplicate column names: ${dupColumns.join(', ')}`);
 
@@ -218,25 +229,7 @@ export function buildTableSchema(spec: SchemaSpec, opts: BuildSchemaOptions = {}
   });
   const highestFieldId = counter.value;
 
-  // Keys (Schema.normalizeFields, TableSchema.trimmedPrimaryKeys, SchemaValidation).
-  const byName = new Map(fields.map((f) => [f.name, f]));
-  const checkKeys = (keys: string[], what: string) => {
-    const dup = duplicates(keys);
-    if (dup.length) throw schemaError(where, `${what} (${keys.join(', ')}) names a column twice: ${dup.join(', ')}`);
-    for (const k of keys) {
-      const f = byName.get(k);
-      if (!f) throw schemaError(where, `${what} column ${k} is not a column of the table (columns: ${names.join(', ')})`);
-      if (KEY_UNSUPPORTED_KINDS.has(f.type.kind)) throw schemaError(where, `${what} column ${k} has type ${f.type.kind}, which Paimon does not support in keys`);
-    }
-  };
-  checkKeys(partitionKeys, 'partition key');
-  checkKeys(primaryKeys, 'primary key');
-  if (primaryKeys.length > 0 && primaryKeys.every((k) => partitionKeys.includes(k))) {
-    throw schemaError(
-      where,
-      `primary key (${primaryKeys.join(', ')}) must not consist of partition keys (${partitionKeys.join(', ')}) only: each partition would hold one row`,
-    );
-  }
+  checkKeyColumns(fields, partitionKeys, primaryKeys, where);
   // Paimon rewrites the type of every primary-key column to NOT NULL (Schema.normalizeFields).
   fields = fields.map((f) => (primaryKeys.includes(f.name) ? { ...f, type: withNullable(f.type, false) } : f));
 
@@ -320,6 +313,9 @@ function validateSchemaOptions(schema: TableSchema, where: string): void {
       groupOf.set(f, key);
     }
   }
+
+  // The merge function's own rules (SchemaValidation.validateMergeFunction).
+  if (isPk && options.mergeEngine === 'partial-update') partialUpdateConfig(options, names, schema.primaryKeys, where);
 
   // sequence.field (SchemaValidation.validateSequenceField).
   const seq = options.sequenceFields;

@@ -10,18 +10,30 @@ import { StreamScan, type StreamScanOptions } from '../scan/stream-scan.js';
 import { BatchWrite, type BatchWriteOptions } from '../write/batch-write.js';
 import { TableWrite } from '../write/table-write.js';
 import { TableCommit } from '../write/table-commit.js';
-import { compactTable, type CompactOptions } from '../compact/full-compaction.js';
+import { compactTable, type CompactOptions } from '../compact/compact-table.js';
 import type { Snapshot } from '../spec/snapshot.js';
 import { ManifestFiles } from './manifest-files.js';
 import { CoreOptions } from './options.js';
 import { branchPath, DEFAULT_BRANCH } from './paths.js';
 import { SchemaManager } from './schema-manager.js';
+import type { SchemaChange } from './schema-change.js';
 import { SnapshotManager } from './snapshot-manager.js';
 import { TagManager } from './tag-manager.js';
+
+/**
+ * Serializes commits of one table across processes where the file system
+ * alone cannot (Paimon's `CatalogLock`; e.g. the Hive Metastore lock when
+ * `lock.enabled` is set). Held only around publishing the snapshot file.
+ */
+export interface CommitLock {
+  runWithLock<T>(table: string, fn: () => Promise<T>): Promise<T>;
+}
 
 export interface OpenTableOptions {
   fileIO?: FileIO;
   branch?: string;
+  /** Taken around each snapshot publication by this table's commits. */
+  commitLock?: CommitLock;
 }
 
 export class FileStoreTable {
@@ -39,6 +51,7 @@ export class FileStoreTable {
     /** The latest schema. */
     readonly schema: TableSchema,
     schemas: SchemaManager,
+    readonly commitLock: CommitLock | null = null,
   ) {
     const root = branchPath(path, branch);
     this.schemas = schemas;
@@ -73,7 +86,7 @@ export class FileStoreTable {
     if (!schema) {
       throw new PaimonError('TABLE_NOT_FOUND', `no Paimon table at ${root}${branch !== DEFAULT_BRANCH ? ` (branch ${branch})` : ''}: it has no schema/schema-<id> file`);
     }
-    return new FileStoreTable(fileIO, root, branch, schema, schemas);
+    return new FileStoreTable(fileIO, root, branch, schema, schemas, opts.commitLock ?? null);
   }
 
   newScan(): TableScan {
@@ -104,8 +117,19 @@ export class FileStoreTable {
     return compactTable(this, options);
   }
 
+  /**
+   * Changes the schema (columns, types, comments, options) as one new
+   * `schema-<id>`, and returns the table at that schema: writers must use the
+   * returned table (or a reloaded one) to write with it. Files written
+   * before keep reading by field id.
+   */
+  async alter(changes: readonly SchemaChange[]): Promise<FileStoreTable> {
+    await this.schemas.commitChanges(changes, `table ${this.name}`);
+    return this.reload();
+  }
+
   /** The same table with its latest schema and options re-read (after a schema change). */
   reload(): Promise<FileStoreTable> {
-    return FileStoreTable.open(this.path, { fileIO: this.fileIO, branch: this.branch });
+    return FileStoreTable.open(this.path, { fileIO: this.fileIO, branch: this.branch, ...(this.commitLock ? { commitLock: this.commitLock } : {}) });
   }
 }

@@ -23,8 +23,8 @@ export class BatchWrite {
     readonly table: FileStoreTable,
     options: BatchWriteOptions = {},
   ) {
-    this.writer = new TableWrite(table, options.commitUser);
     this.overwrite = options.overwrite === true ? { mode: 'all' } : options.overwrite || undefined;
+    this.writer = new TableWrite(table, options.commitUser, { ignorePreviousFiles: this.overwrite !== undefined });
   }
 
   write(input: arrow.RecordBatch | arrow.Table | readonly RowInput[], options?: WriteOptions): Promise<void> {

@@ -10,18 +10,29 @@ import type { DataFileMeta } from '../spec/data-file-meta.js';
 import type { TableSchema } from '../spec/table-schema.js';
 import { keyFields, trimmedPrimaryKeys } from '../spec/table-schema.js';
 import { buildData, getValue } from '../types/arrow-values.js';
-import { toArrowSchema } from '../types/arrow-type.js';
-import { type DataField, SEQUENCE_NUMBER, SEQUENCE_NUMBER_FIELD_ID, VALUE_KIND, VALUE_KIND_FIELD_ID, KEY_FIELD_ID_OFFSET } from '../types/data-type.js';
 import { compareValues, type Value } from '../types/values.js';
 import type { FileIO } from '../io/file-io.js';
 import { gatherBatch } from '../read/gather.js';
 import { isRetract, type KeyGroup, type MergeEngine } from '../merge/merge-function.js';
-import { type DataFileNamer, writeDataFile } from './data-file-writer.js';
+import { DataFileNamer, writeDataFile } from './data-file-writer.js';
+import { batchBytes, kvBatch } from './kv-layout.js';
+import type { FileStoreTable } from '../table/table.js';
+import { MergeTreeCompactManager, type BucketLocation } from '../compact/merge-tree-compaction.js';
+import { AppendCompactManager } from '../compact/append-compaction.js';
+import type { DeletionVectorMaintainer, IndexFileMeta } from '../compact/deletion-vector-maintainer.js';
 import type { StatsMode } from './stats-collector.js';
 
 export interface BucketWriterContext {
   fileIO: FileIO;
+  table: FileStoreTable;
   schema: TableSchema;
+  location: BucketLocation;
+  /** The bucket's live files when writing started (none for an overwrite). */
+  restoredFiles: DataFileMeta[];
+  /** False with `write-only`: compactions are left to a separate job. */
+  compact: boolean;
+  /** The bucket's deletion vectors, restored (deletion-vector tables only). */
+  deletionVectors: DeletionVectorMaintainer | null;
   /** Directory of this bucket's files. */
   dir: string;
   namer: DataFileNamer;
@@ -34,23 +45,28 @@ export interface BucketWriterContext {
 export interface BucketWriter {
   /** Adds rows (already conformed to the table schema); kinds are RowKind bytes. */
   write(batch: arrow.RecordBatch, kinds: Int8Array): Promise<void>;
-  /** Flushes what is buffered and returns the files written since the last call. */
-  prepareCommit(): Promise<DataFileMeta[]>;
+  /** Flushes what is buffered and returns what changed since the last call (compactions waited for). */
+  prepareCommit(): Promise<BucketIncrement>;
   /** Bytes held in memory now. */
   readonly bufferedBytes: number;
   /** Writes the buffer out early (memory pressure across buckets). */
   flush(): Promise<void>;
+  /** Waits for compaction because of too many sorted runs, so far. */
+  readonly stalls?: number;
 }
 
-export function batchBytes(batch: arrow.RecordBatch): number {
-  let n = 0;
-  const walk = (d: arrow.Data) => {
-    for (const b of [d.values, d.valueOffsets, d.nullBitmap] as (ArrayBufferView | undefined)[]) n += b?.byteLength ?? 0;
-    d.children.forEach(walk);
-  };
-  walk(batch.data);
-  return n;
+/** One bucket's changes for a commit. */
+export interface BucketIncrement {
+  newFiles: DataFileMeta[];
+  changelogFiles: DataFileMeta[];
+  compactBefore: DataFileMeta[];
+  compactAfter: DataFileMeta[];
+  compactChangelog: DataFileMeta[];
+  /** Deletion-vector index files the compactions produced and retired. */
+  newIndexFiles: IndexFileMeta[];
+  deletedIndexFiles: IndexFileMeta[];
 }
+
 
 export class AppendBucketWriter implements BucketWriter {
   private batches: arrow.RecordBatch[] = [];
@@ -58,10 +74,15 @@ export class AppendBucketWriter implements BucketWriter {
   private rows = 0;
   private readonly files: DataFileMeta[] = [];
 
+  private readonly compactor: AppendCompactManager | null;
+
   constructor(
     private readonly ctx: BucketWriterContext,
     private nextSequence: bigint,
-  ) {}
+  ) {
+    // Unaware-bucket tables (bucket -1) are compacted by a separate job, as in Paimon.
+    this.compactor = ctx.compact && ctx.location.totalBuckets > 0 ? new AppendCompactManager(ctx.table, ctx.schema, ctx.location, ctx.namer, ctx.restoredFiles) : null;
+  }
 
   get bufferedBytes(): number {
     return this.bytes;
@@ -111,11 +132,17 @@ export class AppendBucketWriter implements BucketWriter {
     this.batches = [];
     this.bytes = 0;
     this.rows = 0;
+    if (this.compactor) {
+      this.compactor.addNewFile(this.files[this.files.length - 1]!);
+      await this.compactor.triggerCompaction();
+    }
   }
 
-  async prepareCommit(): Promise<DataFileMeta[]> {
+  async prepareCommit(): Promise<BucketIncrement> {
     await this.flush();
-    return this.files.splice(0);
+    const newFiles = this.files.splice(0);
+    const compacted = this.compactor ? this.compactor.drain() : { before: [], after: [] };
+    return { newFiles, changelogFiles: [], compactBefore: compacted.before, compactAfter: compacted.after, compactChangelog: [], newIndexFiles: [], deletedIndexFiles: [] };
   }
 }
 
@@ -133,6 +160,11 @@ export class KeyValueBucketWriter implements BucketWriter {
   private readonly keyIndexes: number[];
   private readonly seqIndexes: number[];
 
+  private readonly compactor: MergeTreeCompactManager | null;
+  private commits = 0;
+  private readonly changelogNamer: DataFileNamer | null;
+  private readonly changelogs: DataFileMeta[] = [];
+
   constructor(
     private readonly ctx: BucketWriterContext,
     private nextSequence: bigint,
@@ -140,6 +172,9 @@ export class KeyValueBucketWriter implements BucketWriter {
     sequenceFields: string[],
     private readonly sequenceDescending: boolean,
   ) {
+    this.compactor = ctx.compact ? new MergeTreeCompactManager(ctx.table, ctx.schema, ctx.location, ctx.namer, ctx.restoredFiles, ctx.deletionVectors) : null;
+    const options = ctx.table.options;
+    this.changelogNamer = options.changelogProducer === 'input' ? new DataFileNamer(options.changelogFilePrefix, `.${options.changelogFileFormat}`) : null;
     this.keyNames = trimmedPrimaryKeys(ctx.schema);
     const indexOf = (n: string) => ctx.schema.fields.findIndex((f) => f.name === n);
     this.keyIndexes = this.keyNames.map(indexOf);
@@ -159,6 +194,8 @@ export class KeyValueBucketWriter implements BucketWriter {
 
   async flush(): Promise<void> {
     if (this.buffer.length === 0) return;
+    // A write stall: too many sorted runs wait for the running compaction first.
+    await this.compactor?.stallIfNeeded();
     const chunks = this.buffer;
     this.buffer = [];
     this.bytes = 0;
@@ -241,6 +278,7 @@ export class KeyValueBucketWriter implements BucketWriter {
     }
     const keys = keyCols.map((c) => c.values);
     const globalOf = (ci: number, r: number) => starts[ci]! + r;
+    if (this.changelogNamer) await this.writeInputChangelog(chunks, chunkOf, rowOf, order, keys);
     if (rowSel.length === 0) return;
     const schema = chunks[0]!.batch.schema;
     const values =
@@ -290,35 +328,99 @@ export class KeyValueBucketWriter implements BucketWriter {
         keyFieldList,
       ),
     );
+    if (this.compactor) {
+      this.compactor.addNewFile(this.files[this.files.length - 1]!);
+      this.compactor.triggerCompaction();
+    }
   }
 
-  async prepareCommit(): Promise<DataFileMeta[]> {
+  /**
+   * `changelog-producer = input`: every buffered record, unmerged, in key and
+   * sequence order (as Paimon's writer hands its sorted buffer to the
+   * changelog writer), as a level-0 changelog file.
+   */
+  private async writeInputChangelog(chunks: Buffered[], chunkOf: Uint32Array, rowOf: Uint32Array, order: number[], keys: ((i: number) => Value)[]): Promise<void> {
+    const n = order.length;
+    const chunkSel = new Uint32Array(n);
+    const rowSel = new Uint32Array(n);
+    const seqs: bigint[] = new Array(n);
+    const kinds: number[] = new Array(n);
+    let minSeq = -1n;
+    let maxSeq = -1n;
+    let deletes = 0;
+    for (let i = 0; i < n; i++) {
+      const g = order[i]!;
+      const c = chunks[chunkOf[g]!]!;
+      chunkSel[i] = chunkOf[g]!;
+      rowSel[i] = rowOf[g]!;
+      const seq = c.firstSequence + BigInt(rowOf[g]!);
+      seqs[i] = seq;
+      kinds[i] = c.kinds[rowOf[g]!]!;
+      if (isRetract(kinds[i]!)) deletes++;
+      if (minSeq < 0n || seq < minSeq) minSeq = seq;
+      if (seq > maxSeq) maxSeq = seq;
+    }
+    const values = gatherBatch(chunks[0]!.batch.schema, chunks.map((c) => c.batch), { chunk: chunkSel, row: rowSel });
+    const file = kvBatch(this.ctx.schema, values, seqs, kinds);
+    const keyFieldList = keyFields(this.ctx.schema);
+    const k = keyFieldList.length;
+    const options = this.ctx.table.options;
+    this.changelogs.push(
+      await writeDataFile(
+        this.ctx.fileIO,
+        {
+          dir: this.ctx.dir,
+          fileName: this.changelogNamer!.next(),
+          fields: file.fields,
+          batches: [file.batch],
+          valueColumns: this.ctx.schema.fields.map((_, i) => k + 2 + i),
+          keyColumns: keyFieldList.map((_, i) => i),
+          statsModes: this.ctx.statsModes,
+          keyStatsModes: this.keyIndexes.map((i) => this.ctx.statsModes[i]!),
+          minSequenceNumber: minSeq,
+          maxSequenceNumber: maxSeq,
+          minKey: keys.map((key) => key(order[0]!)),
+          maxKey: keys.map((key) => key(order[n - 1]!)),
+          deleteRowCount: deletes,
+          schemaId: this.ctx.schema.id,
+          level: 0,
+          compression: options.changelogFileCompression,
+        },
+        keyFieldList,
+      ),
+    );
+  }
+
+  /** Write stalls so far (sorted runs above `num-sorted-run.stop-trigger`). */
+  get stalls(): number {
+    return this.compactor?.stalls ?? 0;
+  }
+
+  async prepareCommit(): Promise<BucketIncrement> {
     await this.flush();
-    return this.files.splice(0);
+    const newFiles = this.files.splice(0);
+    let compacted = { before: [] as DataFileMeta[], after: [] as DataFileMeta[], changelog: [] as DataFileMeta[] };
+    if (this.compactor) {
+      this.commits++;
+      const options = this.ctx.table.options;
+      // the full-compaction changelog producer compacts fully every commit unless told otherwise
+      const every = options.fullCompactionDeltaCommits ?? (options.changelogProducer === 'full-compaction' ? 1 : null);
+      const full = every !== null && this.commits % every === 0;
+      compacted = await this.compactor.drain(full);
+    }
+    const index = this.ctx.deletionVectors ? await this.ctx.deletionVectors.flush() : { added: [], deleted: [] };
+    return {
+      newFiles,
+      changelogFiles: this.changelogs.splice(0),
+      compactBefore: compacted.before,
+      compactAfter: compacted.after,
+      compactChangelog: compacted.changelog,
+      newIndexFiles: index.added,
+      deletedIndexFiles: index.deleted,
+    };
   }
 }
 
-/** The physical layout of a primary-key data file: `_KEY_*`, `_SEQUENCE_NUMBER`, `_VALUE_KIND`, then the values. */
-export function kvBatch(schema: TableSchema, values: arrow.RecordBatch, seqs: bigint[], kinds: number[]): { fields: DataField[]; batch: arrow.RecordBatch } {
-  const keys = keyFields(schema).map((f) => ({ ...f, id: f.id + KEY_FIELD_ID_OFFSET }));
-  const fields: DataField[] = [
-    ...keys,
-    { id: SEQUENCE_NUMBER_FIELD_ID, name: SEQUENCE_NUMBER, type: { kind: 'BIGINT', nullable: false } },
-    { id: VALUE_KIND_FIELD_ID, name: VALUE_KIND, type: { kind: 'TINYINT', nullable: false } },
-    ...schema.fields,
-  ];
-  const arrowSchema = toArrowSchema(fields);
-  const n = values.numRows;
-  const keyData = keys.map((k) => values.data.children[schema.fields.findIndex((f) => `_KEY_${f.name}` === k.name)]!);
-  const children = [
-    ...keyData.map((d, i) => d.clone(arrowSchema.fields[i]!.type)),
-    arrow.makeData({ type: new arrow.Int64(), length: n, nullCount: 0, data: BigInt64Array.from(seqs) }),
-    arrow.makeData({ type: new arrow.Int8(), length: n, nullCount: 0, data: Int8Array.from(kinds) }),
-    ...values.data.children,
-  ];
-  const data = arrow.makeData({ type: new arrow.Struct(arrowSchema.fields), length: n, nullCount: 0, children });
-  return { fields, batch: new arrow.RecordBatch(arrowSchema, data) };
-}
 
 /** One column of all buffered chunks, as a value accessor by global row index (typed arrays for numbers). */
 interface FlatColumn {

@@ -16,6 +16,7 @@ import { deserializeBinaryRow, rowKey } from '../spec/binary-row.js';
 import { FileKind, MANIFEST_ENTRY_AVRO_SCHEMA, manifestEntryToAvro, type ManifestEntry } from '../spec/manifest-entry.js';
 import { MANIFEST_FILE_META_AVRO_SCHEMA, manifestFileMetaToAvro, type ManifestFileMeta } from '../spec/manifest-file-meta.js';
 import { encodeStats } from '../spec/stats.js';
+import { INDEX_MANIFEST_ENTRY_AVRO_SCHEMA, indexManifestEntryToAvro, type IndexManifestEntry } from '../spec/index-manifest-entry.js';
 import { manifestPath } from '../table/paths.js';
 import { type DataType, withNullable } from '../types/data-type.js';
 import { compareValues, type Value } from '../types/values.js';
@@ -53,6 +54,7 @@ export class ManifestWriter {
   private readonly uuid = randomUUID();
   private manifests = 0;
   private lists = 0;
+  private indexManifests = 0;
   readonly written: string[] = [];
 
   constructor(
@@ -93,6 +95,14 @@ export class ManifestWriter {
     const name = `manifest-list-${this.uuid}-${this.lists++}`;
     await this.put(name, bytes);
     return { name, size: bytes.length };
+  }
+
+  /** The complete list of live index files (Avro, as `index-manifest-<uuid>-<n>`). */
+  async writeIndexManifest(entries: readonly IndexManifestEntry[]): Promise<string> {
+    const bytes = writeAvroContainer(INDEX_MANIFEST_ENTRY_AVRO_SCHEMA, entries.map(indexManifestEntryToAvro), { codec: this.codec });
+    const name = `index-manifest-${this.uuid}-${this.indexManifests++}`;
+    await this.put(name, bytes);
+    return name;
   }
 
   /** Removes what this writer wrote (a commit attempt that lost the race). */

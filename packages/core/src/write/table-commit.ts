@@ -17,14 +17,26 @@ import { snapshotDir, snapshotPath, branchPath } from '../table/paths.js';
 import { compareValues, type Value } from '../types/values.js';
 import type { DataType } from '../types/data-type.js';
 import { avroCodecOf, ManifestWriter } from './manifest-writer.js';
+import type { IndexFileMeta } from '../compact/deletion-vector-maintainer.js';
+import type { IndexManifestEntry } from '../spec/index-manifest-entry.js';
 
-/** The files one bucket wrote (and, for compactions, removed). */
+/** What one bucket wrote: new files, and what its compactions replaced (Paimon's CommitMessageImpl). */
 export interface CommitMessage {
   partition: Uint8Array;
   bucket: number;
   totalBuckets: number;
+  /** Level-0 files of new data (APPEND snapshot). */
   newFiles: DataFileMeta[];
-  deletedFiles?: DataFileMeta[];
+  /** `changelog-producer = input`: the input rows as written (APPEND snapshot's changelog). */
+  changelogFiles?: DataFileMeta[];
+  /** Files compactions removed and added (COMPACT snapshot). */
+  compactBefore?: DataFileMeta[];
+  compactAfter?: DataFileMeta[];
+  /** Changelog derived by compaction (`lookup`, `full-compaction` producers). */
+  compactChangelog?: DataFileMeta[];
+  /** Deletion-vector index files compactions wrote and retired (COMPACT snapshot). */
+  newIndexFiles?: IndexFileMeta[];
+  deletedIndexFiles?: IndexFileMeta[];
 }
 
 /** INSERT OVERWRITE scopes: the whole table, the partitions present in the data, or one given partition. */
@@ -74,8 +86,10 @@ export class TableCommit {
   }
 
   /**
-   * Commits the messages as one snapshot and returns it; null when there was
-   * nothing to commit or this identifier was already committed.
+   * Commits the messages and returns the last snapshot made; null when there
+   * was nothing to commit or this identifier was already committed. New
+   * files (and input changelog) become one APPEND (or OVERWRITE) snapshot;
+   * compaction changes a following COMPACT snapshot, as Paimon commits them.
    */
   async commit(messages: readonly CommitMessage[], options: CommitOptions = {}): Promise<Snapshot | null> {
     const identifier = options.identifier ?? BATCH_COMMIT_IDENTIFIER;
@@ -84,25 +98,50 @@ export class TableCommit {
     if (manifestFormat !== 'avro' && manifestFormat !== 'orc') {
       throw new PaimonError('UNSUPPORTED_FORMAT', `table ${table.name}: writing manifest.format ${manifestFormat} is not supported (avro and orc are)`);
     }
+    const entries = (kind: FileKind, pick: (m: CommitMessage) => readonly DataFileMeta[] | undefined): ManifestEntry[] =>
+      messages.flatMap((m) => (pick(m) ?? []).map((file) => ({ kind, partition: m.partition, bucket: m.bucket, totalBuckets: m.totalBuckets, file })));
+    const appended = entries(FileKind.ADD, (m) => m.newFiles);
+    const changelog = entries(FileKind.ADD, (m) => m.changelogFiles);
+    const compactAdded = entries(FileKind.ADD, (m) => m.compactAfter);
+    const compactRemoved = entries(FileKind.DELETE, (m) => m.compactBefore);
+    const compactChangelog = entries(FileKind.ADD, (m) => m.compactChangelog);
+    const hasAppend = appended.length > 0 || changelog.length > 0 || !!options.overwrite;
+    const indexAdded = messages.flatMap((m) => (m.newIndexFiles ?? []).map((f) => ({ ...f, kind: FileKind.ADD, partition: m.partition, bucket: m.bucket })));
+    const indexRemoved = messages.flatMap((m) => (m.deletedIndexFiles ?? []).map((f) => ({ ...f, kind: FileKind.DELETE, partition: m.partition, bucket: m.bucket })));
+    const hasCompact = compactAdded.length > 0 || compactRemoved.length > 0 || compactChangelog.length > 0 || indexAdded.length + indexRemoved.length > 0;
+    if (!hasAppend && !hasCompact) return null;
+    if (identifier !== BATCH_COMMIT_IDENTIFIER) {
+      const mine = await this.latestOfUser(await table.snapshots.latest());
+      if (mine && mine.commitIdentifier >= identifier) return null;
+    }
+    let last: Snapshot | null = null;
+    if (hasAppend) {
+      const kind: CommitKind = options.kind ?? (options.overwrite ? 'OVERWRITE' : 'APPEND');
+      last = await this.commitChanges(kind, appended, [], changelog, identifier, options);
+    }
+    if (hasCompact) {
+      last = await this.commitChanges('COMPACT', compactAdded, compactRemoved, compactChangelog, identifier, { ...options, overwrite: undefined }, { added: indexAdded, removed: indexRemoved });
+    }
+    return last;
+  }
+
+  /** One snapshot: retried on a lost race for the next id, failed on a conflict. */
+  private async commitChanges(
+    kind: CommitKind,
+    added: ManifestEntry[],
+    removed: ManifestEntry[],
+    changelog: ManifestEntry[],
+    identifier: bigint,
+    options: CommitOptions,
+    index: { added: IndexManifestEntry[]; removed: IndexManifestEntry[] } = { added: [], removed: [] },
+  ): Promise<Snapshot> {
+    const table = this.table;
     const schema = table.schema;
     const coreOptions = table.options;
     const maxRetries = coreOptions.commitMaxRetries;
     const partitionTypes = fieldsByName(schema, schema.partitionKeys, `table ${table.name}`).map((f) => f.type);
-    const added: ManifestEntry[] = [];
-    const removed: ManifestEntry[] = [];
-    for (const m of messages) {
-      for (const file of m.newFiles) added.push({ kind: FileKind.ADD, partition: m.partition, bucket: m.bucket, totalBuckets: m.totalBuckets, file });
-      for (const file of m.deletedFiles ?? []) removed.push({ kind: FileKind.DELETE, partition: m.partition, bucket: m.bucket, totalBuckets: m.totalBuckets, file });
-    }
-    if (added.length === 0 && removed.length === 0 && !options.overwrite) return null;
-    const kind: CommitKind = options.kind ?? (options.overwrite ? 'OVERWRITE' : removed.length > 0 ? 'COMPACT' : 'APPEND');
-
     for (let attempt = 0; ; attempt++) {
       const latest = await table.snapshots.latest();
-      if (identifier !== BATCH_COMMIT_IDENTIFIER) {
-        const mine = await this.latestOfUser(latest);
-        if (mine && mine.commitIdentifier >= identifier) return null;
-      }
       const metas = await this.manifestsOf(latest);
       let deletes = removed;
       if (options.overwrite || removed.length > 0) {
@@ -117,13 +156,14 @@ export class TableCommit {
         schema.id,
         avroCodecOf(coreOptions.manifestCompression),
         coreOptions.manifestTargetFileSize,
-        manifestFormat,
+        coreOptions.manifestFormat as 'avro' | 'orc',
       );
       try {
         const delta = [...deletes, ...added];
         const baseMetas = await this.compactManifests(metas, writer);
         const base = await writer.writeList(baseMetas);
         const deltaList = await writer.writeList(await writer.writeManifests(delta));
+        const changelogList = changelog.length > 0 ? await writer.writeList(await writer.writeManifests(changelog)) : null;
         const deltaRecordCount = added.reduce((n, e) => n + e.file.rowCount, 0) - deletes.reduce((n, e) => n + e.file.rowCount, 0);
         const id = (latest?.id ?? 0) + 1;
         const snapshot: Snapshot = {
@@ -134,19 +174,28 @@ export class TableCommit {
           baseManifestListSize: base.size,
           deltaManifestList: deltaList.name,
           deltaManifestListSize: deltaList.size,
+          ...(changelogList ? { changelogManifestList: changelogList.name, changelogManifestListSize: changelogList.size } : {}),
           commitUser: this.commitUser,
           commitIdentifier: identifier,
           commitKind: kind,
           timeMillis: Date.now(),
           totalRecordCount: (latest?.totalRecordCount ?? 0) + deltaRecordCount,
           deltaRecordCount,
+          ...(changelogList ? { changelogRecordCount: changelog.reduce((n, e) => n + e.file.rowCount, 0) } : {}),
           nextRowId: latest?.nextRowId ?? 0,
         };
-        if (latest?.indexManifest) snapshot.indexManifest = latest.indexManifest;
+        if (index.added.length + index.removed.length > 0) {
+          const indexManifest = await this.nextIndexManifest(latest, index, writer);
+          if (indexManifest) snapshot.indexManifest = indexManifest;
+        } else if (latest?.indexManifest) snapshot.indexManifest = latest.indexManifest;
         if (latest?.watermark !== undefined) snapshot.watermark = latest.watermark;
         if (options.properties) snapshot.properties = options.properties;
         const root = branchPath(table.path, table.branch);
-        if (await table.fileIO.tryToWriteAtomic(snapshotPath(root, id), serializeSnapshot(snapshot))) {
+        const publish = (): Promise<boolean> => table.fileIO.tryToWriteAtomic(snapshotPath(root, id), serializeSnapshot(snapshot));
+        const published = table.commitLock
+          ? await table.commitLock.runWithLock(table.name, async () => !(await table.fileIO.exists(snapshotPath(root, id))) && (await publish()))
+          : await publish();
+        if (published) {
           await this.writeLatestHint(root, id);
           return snapshot;
         }
@@ -160,6 +209,22 @@ export class TableCommit {
       }
       await new Promise((r) => setTimeout(r, Math.random() * 20 * (attempt + 1)));
     }
+  }
+
+  /**
+   * The index manifest after retiring and adding index files: the complete
+   * list of live index files, as Paimon keeps it; null when none is left.
+   */
+  private async nextIndexManifest(latest: Snapshot | null, index: { added: IndexManifestEntry[]; removed: IndexManifestEntry[] }, writer: ManifestWriter): Promise<string | null> {
+    const live = latest?.indexManifest ? (await this.table.manifests.indexManifest(latest.indexManifest)).filter((e) => e.kind === FileKind.ADD) : [];
+    const gone = new Set(index.removed.map((e) => e.fileName));
+    for (const name of gone) {
+      if (!live.some((e) => e.fileName === name)) {
+        throw new PaimonError('COMMIT_CONFLICT', `table ${this.table.name}: index file ${name} to retire is not in snapshot ${latest?.id ?? 'none'}; another writer changed the deletion vectors`);
+      }
+    }
+    const next = [...live.filter((e) => !gone.has(e.fileName)), ...index.added];
+    return next.length === 0 ? null : writer.writeIndexManifest(next);
   }
 
   private async writeLatestHint(root: string, id: number): Promise<void> {

@@ -15,7 +15,11 @@ import type { FileStoreTable } from '../table/table.js';
 import { bucketDirectory } from '../table/data-paths.js';
 import { gatherBatch } from '../read/gather.js';
 import { mergeEngineFor, pickBufferWinnerFor, RowKind, type MergeEngine } from '../merge/merge-function.js';
-import { AppendBucketWriter, type BucketWriter, KeyValueBucketWriter } from './bucket-writers.js';
+import { AppendBucketWriter, type BucketWriter, type BucketWriterContext, KeyValueBucketWriter } from './bucket-writers.js';
+import type { DataFileMeta } from '../spec/data-file-meta.js';
+import { FileKind } from '../spec/manifest-entry.js';
+import type { IndexManifestEntry } from '../spec/index-manifest-entry.js';
+import { DeletionVectorMaintainer } from '../compact/deletion-vector-maintainer.js';
 import { DataFileNamer } from './data-file-writer.js';
 import { conformBatch, rowsToBatch, type RowInput } from './input.js';
 import { toStatsMode } from './stats-collector.js';
@@ -36,6 +40,11 @@ export interface WriteOptions {
   kinds?: ArrayLike<number | string> | RowKind;
 }
 
+export interface TableWriteOptions {
+  /** Write as if the table were empty (INSERT OVERWRITE): no compaction with existing files. */
+  ignorePreviousFiles?: boolean;
+}
+
 interface BucketState {
   partition: Value[];
   partitionBytes: Uint8Array;
@@ -49,6 +58,10 @@ export class TableWrite {
   private readonly buckets = new Map<string, BucketState>();
   private readonly namer: DataFileNamer;
   private restoredSequences: Map<string, bigint> | null = null;
+  /** Bucket count of each partition's existing files (`_TOTAL_BUCKETS`), keyed like `rowKey(partition)`. */
+  private readonly previousTotalBuckets = new Map<string, number>();
+  private restoredFiles: Map<string, DataFileMeta[]> | null = null;
+  private restoredIndexes = new Map<string, IndexManifestEntry[]>();
   private rowsWritten = 0;
   private readonly partitionIdx: number[];
   private readonly bucketKeyIdx: number[];
@@ -59,6 +72,7 @@ export class TableWrite {
   constructor(
     readonly table: FileStoreTable,
     commitUser?: string,
+    private readonly writeOptions: TableWriteOptions = {},
   ) {
     this.commitUser = commitUser ?? randomUUID();
     this.schema = table.schema;
@@ -73,6 +87,9 @@ export class TableWrite {
     }
     if (!['parquet', 'avro', 'orc'].includes(options.fileFormat)) {
       throw new PaimonError('UNSUPPORTED_FORMAT', `table ${table.name}: writing file.format ${options.fileFormat} is not supported (parquet, orc and avro are)`);
+    }
+    if (this.isPk && options.deletionVectorsEnabled && options.manifestFormat !== 'avro') {
+      throw new PaimonError('UNSUPPORTED_FORMAT', `table ${table.name}: writing deletion vectors with manifest.format ${options.manifestFormat} is not supported (avro is)`);
     }
     if (options.manifestFormat !== 'avro' && options.manifestFormat !== 'orc') {
       throw new PaimonError('UNSUPPORTED_FORMAT', `table ${table.name}: writing manifest.format ${options.manifestFormat} is not supported (avro and orc are)`);
@@ -92,14 +109,27 @@ export class TableWrite {
   private async restore(): Promise<Map<string, bigint>> {
     if (!this.restoredSequences) {
       const map = new Map<string, bigint>();
+      const files = new Map<string, DataFileMeta[]>();
       const latest = await this.table.snapshots.latest();
       const entries = latest ? await this.table.manifests.liveEntries(await this.table.manifests.dataManifests(latest)) : [];
       for (const e of entries) {
         const key = `${rowKey(e.partition)}/${e.bucket}`;
+        this.previousTotalBuckets.set(rowKey(e.partition), e.totalBuckets);
         const prev = map.get(key);
         if (prev === undefined || e.file.maxSequenceNumber > prev) map.set(key, e.file.maxSequenceNumber);
+        let list = files.get(key);
+        if (!list) files.set(key, (list = []));
+        list.push(e.file);
+      }
+      if (latest?.indexManifest && this.table.options.deletionVectorsEnabled) {
+        for (const e of await this.table.manifests.indexManifest(latest.indexManifest)) {
+          if (e.kind !== FileKind.ADD) continue;
+          const key = `${rowKey(e.partition)}/${e.bucket}`;
+          this.restoredIndexes.set(key, [...(this.restoredIndexes.get(key) ?? []), e]);
+        }
       }
       this.restoredSequences = map;
+      this.restoredFiles = files;
     }
     return this.restoredSequences;
   }
@@ -207,12 +237,25 @@ export class TableWrite {
     if (state) return state;
     const options = this.table.options;
     const sequences = await this.restore();
+    if (!this.writeOptions.ignorePreviousFiles) this.checkNumBuckets(key, partition);
     const next = (sequences.get(key) ?? -1n) + 1n;
     const statsModes = this.schema.fields.map((f) => toStatsMode(options.statsMode(f.name)));
-    const ctx = {
+    const dir = bucketDirectory(this.table.path, this.schema, partition, bucket);
+    const partitionTypes = fieldsByName(this.schema, this.schema.partitionKeys, 'partition').map((f) => f.type);
+    const partitionBytes = serializeBinaryRow(partition, partitionTypes);
+    const ctx: BucketWriterContext = {
       fileIO: this.table.fileIO,
+      table: this.table,
       schema: this.schema,
-      dir: bucketDirectory(this.table.path, this.schema, partition, bucket),
+      location: { partition, partitionBytes, bucket, totalBuckets: this.numBuckets, dir },
+      // An overwrite replaces the bucket's files, so it never compacts with them.
+      restoredFiles: this.writeOptions.ignorePreviousFiles ? [] : (this.restoredFiles?.get(key) ?? []),
+      compact: !options.writeOnly,
+      deletionVectors:
+        this.isPk && options.deletionVectorsEnabled && !options.writeOnly
+          ? await DeletionVectorMaintainer.restore(this.table, this.writeOptions.ignorePreviousFiles ? [] : (this.restoredIndexes.get(key) ?? []))
+          : null,
+      dir,
       namer: this.namer,
       compression: options.fileCompression,
       statsModes,
@@ -222,10 +265,26 @@ export class TableWrite {
     const writer = this.isPk
       ? new KeyValueBucketWriter(ctx, next, this.bufferEngine(), options.sequenceFields, options.sequenceDescending)
       : new AppendBucketWriter(ctx, next);
-    const partitionTypes = fieldsByName(this.schema, this.schema.partitionKeys, 'partition').map((f) => f.type);
-    state = { partition, partitionBytes: serializeBinaryRow(partition, partitionTypes), bucket, writer };
+    state = { partition, partitionBytes, bucket, writer };
     this.buckets.set(key, state);
     return state;
+  }
+
+  /**
+   * After `bucket` changed, a partition's old files are hashed by the old
+   * count: new rows may only go there through INSERT OVERWRITE, which
+   * rewrites the partition with the new count (AbstractFileStoreWrite).
+   */
+  private checkNumBuckets(stateKey: string, partition: Value[]): void {
+    const previous = this.previousTotalBuckets.get(stateKey.slice(0, stateKey.lastIndexOf('/')));
+    if (previous === undefined || previous <= 0 || this.numBuckets <= 0 || previous === this.numBuckets) return;
+    const where = this.schema.partitionKeys.length
+      ? `partition ${this.schema.partitionKeys.map((k, i) => `${k}=${String(partition[i])}`).join('/')}`
+      : 'the table';
+    throw new PaimonError(
+      'UNSUPPORTED',
+      `table ${this.table.name}: cannot write ${where} with bucket = ${this.numBuckets}: its files have ${previous} buckets; rescale it first with an INSERT OVERWRITE of ${where} (paimon-ts rescale, or newBatchWrite({ overwrite }))`,
+    );
   }
 
   /** How the write buffer merges a key's records: as reads do, except that a winning retraction is kept. */
@@ -235,13 +294,21 @@ export class TableWrite {
     return engine.kind === 'pick' ? { kind: 'pick', pick: pickBufferWinnerFor(options, this.table.name) } : engine;
   }
 
+  /** How often a writer waited for a compaction because sorted runs passed `num-sorted-run.stop-trigger`. */
+  get writeStalls(): number {
+    let n = 0;
+    for (const s of this.buckets.values()) n += s.writer.stalls ?? 0;
+    return n;
+  }
+
   /** Flushes every bucket and returns what to commit; the writer can keep writing afterwards. */
   async prepareCommit(): Promise<CommitMessage[]> {
     const messages: CommitMessage[] = [];
     for (const state of this.buckets.values()) {
-      const files = await state.writer.prepareCommit();
-      if (files.length === 0) continue;
-      messages.push({ partition: state.partitionBytes, bucket: state.bucket, totalBuckets: this.numBuckets, newFiles: files });
+      const inc = await state.writer.prepareCommit();
+      const changes = inc.newFiles.length + inc.changelogFiles.length + inc.compactBefore.length + inc.compactAfter.length + inc.compactChangelog.length;
+      if (changes + inc.newIndexFiles.length + inc.deletedIndexFiles.length === 0) continue;
+      messages.push({ partition: state.partitionBytes, bucket: state.bucket, totalBuckets: this.numBuckets, ...inc });
     }
     return messages;
   }
