@@ -33,7 +33,9 @@ export interface BenchReport {
   totalSeconds: number;
 }
 
-export const fmtSec = (s: number) => (s >= 100 ? s.toFixed(0) : s >= 10 ? s.toFixed(1) : s.toFixed(2)) + ' s';
+export const fmtSec = (s: number) => (s < 0.1 ? `${(s * 1000).toFixed(1)} ms` : (s >= 100 ? s.toFixed(0) : s >= 10 ? s.toFixed(1) : s.toFixed(2)) + ' s');
+/** Run times: in milliseconds when every run is under 0.1 s. */
+const fmtRuns = (xs: number[]) => (xs.every((x) => x < 0.1) ? `runs (ms): ${xs.map((x) => (x * 1000).toFixed(1)).join(', ')}` : `runs (s): ${xs.map((x) => x.toFixed(2)).join(', ')}`);
 export const fmtRate = (r: number) => (r >= 1e6 ? `${(r / 1e6).toFixed(2)} M` : `${(r / 1e3).toFixed(0)} k`) + ' rows/s';
 export const fmtBytes = (b: number) =>
   b >= 1024 ** 3 ? `${(b / 1024 ** 3).toFixed(2)} GiB` : b >= 1024 ** 2 ? `${(b / 1024 ** 2).toFixed(b >= 10 * 1024 ** 2 ? 0 : 1)} MiB` : `${(b / 1024).toFixed(0)} KiB`;
@@ -91,7 +93,7 @@ export function toMarkdown(report: BenchReport): string {
       if (typeof d['dataFiles'] === 'number') extra.push(`${d['dataFiles']} data files, ${fmtBytes(d['dataBytes'] as number)}`);
       if (typeof d['readBackSeconds'] === 'number')
         extra.push(`read back (merge-on-read of ${fmtInt(d['storedRows'] as number)} stored rows to ${fmtInt(d['readBackRows'] as number)}) ${fmtSec(d['readBackSeconds'] as number)} · ${fmtRate(d['readBackStoredRowsPerSec'] as number)} of stored rows`);
-      if (Array.isArray(d['runsSeconds'])) extra.push(`runs (s): ${(d['runsSeconds'] as number[]).map((x) => x.toFixed(2)).join(', ')}`);
+      if (Array.isArray(d['runsSeconds'])) extra.push(fmtRuns(d['runsSeconds'] as number[]));
       if (Array.isArray(d['writeSecondsPerCommit']))
         extra.push(`setup (untimed): write per commit (s) ${(d['writeSecondsPerCommit'] as number[]).join(', ')}, ${fmtBytes(d['mergedBytes'] as number)}; full compaction of the copy ${fmtSec(d['fullCompactionSeconds'] as number)}, ${fmtBytes(d['compactedBytes'] as number)}`);
       if (extra.length) lines.push(`  - ${extra.join(' · ')}`);
@@ -105,10 +107,14 @@ export function toMarkdown(report: BenchReport): string {
       if (typeof d['loadSecondsUntimed'] === 'number') extra.push(`source table load (Appender, untimed) ${fmtSec(d['loadSecondsUntimed'] as number)}`);
       if (typeof d['dedupeSeconds'] === 'number') extra.push(`dedupe ${fmtSec(d['dedupeSeconds'] as number)}, COPY ${fmtSec(d['copySeconds'] as number)}`);
       if (typeof d['dataBytes'] === 'number') extra.push(`Parquet ${fmtBytes(d['dataBytes'] as number)}`);
-      if (Array.isArray(d['runsSeconds'])) extra.push(`runs (s): ${(d['runsSeconds'] as number[]).map((x) => x.toFixed(2)).join(', ')}`);
+      if (Array.isArray(d['runsSeconds'])) extra.push(fmtRuns(d['runsSeconds'] as number[]));
       if (typeof d['unmergedSeconds'] === 'number' && s.ours)
         extra.push(
-          `(b) read_parquet over the uncompacted table's live files, no merge: ${fmtSec(d['unmergedSeconds'] as number)} (runs (s): ${(d['unmergedRunsSeconds'] as number[]).map((x) => x.toFixed(2)).join(', ')}); (a)/(b) ${(s.ours.seconds / (d['unmergedSeconds'] as number)).toFixed(2)}×`,
+          `(b) read_parquet over the uncompacted table's live files, no merge: ${fmtSec(d['unmergedSeconds'] as number)} (${fmtRuns(d['unmergedRunsSeconds'] as number[])}); (a)/(b) ${(s.ours.seconds / (d['unmergedSeconds'] as number)).toFixed(2)}×, (b)/(c) ${((d['unmergedSeconds'] as number) / s.duckdb.seconds).toFixed(2)}×`,
+        );
+      if (typeof d['paimonScanCompactedSeconds'] === 'number')
+        extra.push(
+          `(d) paimon_scan over the compacted copy: ${fmtSec(d['paimonScanCompactedSeconds'] as number)} (${fmtRuns(d['paimonScanCompactedRunsSeconds'] as number[])}); (d)/(c) ${((d['paimonScanCompactedSeconds'] as number) / s.duckdb.seconds).toFixed(2)}×`,
         );
       if (extra.length) lines.push(`  - ${extra.join(' · ')}`);
       if (d['memory']) lines.push(`  - memory: ${fmtMemory(d['memory'] as MemoryPeaks)}`);

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FileStoreTable } from '../src/table/table.js';
 import { PaimonError, type ErrorCode } from '../src/errors.js';
 import { fixturePath } from './fixtures.js';
+import { Identifier } from '../src/catalog/catalog.js';
 
 const made: string[] = [];
 afterEach(() => {
@@ -115,5 +116,14 @@ describe('typed errors', () => {
     expect(err.code).toBe('UNKNOWN_TYPE');
     expect(err.message).toContain('INTEGRAL');
     expect(err.message).toContain('schema-0');
+  });
+});
+
+describe('branch and system table names cannot leave the table folder', () => {
+  it('refuses path separators and dot names in branches, through identifiers and open()', async () => {
+    expect(() => Identifier.parse('shop.users$branch_../../../../etc')).toThrow(/branch name "..\/..\/..\/..\/etc" must not contain/);
+    expect(() => Identifier.parse('shop.users$branch_..')).toThrow(PaimonError);
+    expect(() => Identifier.parse('shop.users$snap/../x')).toThrow(/system table name/);
+    await expect(FileStoreTable.open('/tmp/no-such-table', { branch: '../x' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 });

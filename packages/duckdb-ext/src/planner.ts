@@ -27,12 +27,9 @@ import {
   filePath,
   formatTimestamp,
   parsePredicate,
-  readDeletionVector,
-  sameType,
   toJsonValue,
   typeToJson,
   typeToString,
-  withNullable,
   and,
   type DataField,
   type DataSplit,
@@ -45,15 +42,12 @@ import {
   type TableScan,
   type TableSchema,
 } from '@paimon-ts/core';
-import { parquetMetadata } from 'hyparquet';
+import { bySchema, columnMapping, emptySelect, fastPathSql, hasNanos, KIND, mergeSql, readFilesSql, SEQ, type FastFile } from './fast-path.js';
+import { PlanCache, snapshotToRead } from './plan-cache.js';
 import type { ScanArgs, ScanInfo, SqlOp, SqlResult, TableLocator } from './protocol.js';
+import { applySnapshotSelection } from './snapshot-args.js';
 import { predicateSql, quoteIdent, quoteString } from './sql.js';
 import { duckTypeSql } from './types.js';
-
-const SEQ = '"_SEQUENCE_NUMBER"';
-const KIND = '"_VALUE_KIND"';
-/** `_VALUE_KIND` of +I and +U; -U (1) and -D (3) are retractions. */
-const ADDS = `${KIND} IN (0, 2)`;
 
 // ---- opening tables ----------------------------------------------------------------
 
@@ -89,28 +83,6 @@ export async function listTables(warehouse: string, fileIO: FileIO): Promise<{ d
 }
 
 // ---- arguments ---------------------------------------------------------------------
-
-/** Epoch millis of a `timestamp` argument. */
-export function parseTimestampArg(value: string | number): number {
-  if (typeof value === 'number') return value;
-  const text = value.trim();
-  if (/^-?\d+$/.test(text)) return Number(text);
-  let iso = text.replace(' ', 'T');
-  const zone = /([+-]\d{2})(:?(\d{2}))?$/.exec(iso);
-  if (zone && /T.*[+-]\d{2}(:?\d{2})?$/.test(iso)) iso = iso.slice(0, zone.index) + `${zone[1]}:${zone[3] ?? '00'}`;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(iso)) iso += 'T00:00:00';
-  const millis = Date.parse(iso);
-  if (Number.isNaN(millis)) throw new PaimonError('INVALID_ARGUMENT', `timestamp ${JSON.stringify(value)} is neither epoch millis nor 'YYYY-MM-DD HH:MM:SS[.fff][+hh:mm]'`);
-  return millis;
-}
-
-function applySnapshotSelection(scan: TableScan, args: ScanArgs): void {
-  const chosen = [args.snapshotId != null, args.tag != null, args.timestamp != null].filter(Boolean).length;
-  if (chosen > 1) throw new PaimonError('INVALID_ARGUMENT', 'give at most one of snapshot_id, tag and timestamp');
-  if (args.snapshotId != null) scan.atSnapshot(Number(args.snapshotId));
-  else if (args.tag != null) scan.atTag(String(args.tag));
-  else if (args.timestamp != null) scan.atTimestamp(parseTimestampArg(args.timestamp));
-}
 
 function parseFilter(text: string | null | undefined, what: string): Predicate | null {
   if (text == null || text.trim() === '') return null;
@@ -154,274 +126,6 @@ export async function scanFields(args: ScanArgs, fileIO: FileIO): Promise<DataFi
   return (await scan.plan()).schema.fields;
 }
 
-// ---- types and columns ---------------------------------------------------------------
-
-function hasNanos(type: DataType): boolean {
-  switch (type.kind) {
-    case 'TIMESTAMP':
-    case 'TIMESTAMP_LTZ':
-      return type.precision > 6;
-    case 'ARRAY':
-    case 'MULTISET':
-    case 'VECTOR':
-      return hasNanos(type.element);
-    case 'MAP':
-      return hasNanos(type.key) || hasNanos(type.value);
-    case 'ROW':
-      return type.fields.some((f) => hasNanos(f.type));
-    default:
-      return false;
-  }
-}
-
-const INT_RANK: Record<string, number> = { TINYINT: 1, SMALLINT: 2, INT: 3, BIGINT: 4 };
-
-/** Type changes where DuckDB's CAST gives exactly what Paimon's schema evolution gives. */
-function isWidening(from: DataType, to: DataType): boolean {
-  if (INT_RANK[from.kind] && INT_RANK[to.kind]) return INT_RANK[from.kind]! <= INT_RANK[to.kind]!;
-  if (from.kind === 'FLOAT' && to.kind === 'DOUBLE') return true;
-  if (from.kind === 'DECIMAL' && to.kind === 'DECIMAL') return from.scale === to.scale && from.precision <= to.precision;
-  if (from.kind === 'VARCHAR' && to.kind === 'VARCHAR') return true;
-  if ((from.kind === 'BINARY' || from.kind === 'VARBINARY') && to.kind === 'VARBINARY') return true;
-  return false;
-}
-
-/**
- * SELECT expressions producing the read schema's columns from a file
- * written with `fileSchema`, or a reason why DuckDB cannot do it exactly.
- */
-function columnMapping(fileSchema: TableSchema, read: readonly DataField[]): string[] | string {
-  const out: string[] = [];
-  for (const f of read) {
-    const target = duckTypeSql(f.type);
-    const old = fileSchema.fields.find((x) => x.id === f.id);
-    if (!old) {
-      out.push(`CAST(NULL AS ${target}) AS ${quoteIdent(f.name)}`);
-      continue;
-    }
-    if (!sameType(withNullable(old.type, true), withNullable(f.type, true)) && !isWidening(old.type, f.type)) {
-      return `column ${f.name} changed type from ${typeToString(old.type)} to ${typeToString(f.type)} (schema ${fileSchema.id})`;
-    }
-    out.push(`CAST(${quoteIdent(old.name)} AS ${target}) AS ${quoteIdent(f.name)}`);
-  }
-  return out;
-}
-
-function emptySelect(fields: readonly DataField[]): string {
-  return `SELECT ${fields.map((f) => `CAST(NULL AS ${duckTypeSql(f.type)}) AS ${quoteIdent(f.name)}`).join(', ')} WHERE FALSE`;
-}
-
-/** Whether every column in `names` is a top-level INT64 column of the Parquet file (not INT96). */
-async function nanosExact(fileIO: FileIO, path: string, fileSize: number, names: string[]): Promise<boolean> {
-  try {
-    const tail = await fileIO.readRange(path, fileSize - 8, 8);
-    const footerLength = new DataView(tail.buffer, tail.byteOffset, 8).getInt32(0, true);
-    const start = Math.max(0, fileSize - 8 - footerLength);
-    const meta = parquetMetadata(await fileIO.readRange(path, start, fileSize - start));
-    const schema = meta.schema;
-    // Top-level columns are the children of the root, in order; skip nested subtrees.
-    const top = new Map<string, string | undefined>();
-    let i = 1;
-    const skip = (at: number): number => {
-      let next = at + 1;
-      for (let c = 0; c < (schema[at]!.num_children ?? 0); c++) next = skip(next);
-      return next;
-    };
-    while (i < schema.length) {
-      top.set(schema[i]!.name, schema[i]!.num_children ? undefined : schema[i]!.type);
-      i = skip(i);
-    }
-    return names.every((n) => !top.has(n) || top.get(n) === 'INT64');
-  } catch {
-    return false;
-  }
-}
-
-// ---- deletion vectors ---------------------------------------------------------------
-
-class DvCache {
-  private readonly files = new Map<string, Uint8Array>();
-  constructor(private readonly fileIO: FileIO) {}
-
-  async positions(file: { path: string; offset: number; length: number }): Promise<Float64Array> {
-    let bytes = this.files.get(file.path);
-    if (!bytes) {
-      bytes = await this.fileIO.readFile(file.path);
-      this.files.set(file.path, bytes);
-    }
-    return readDeletionVector(bytes, file.offset, file.length, file.path).positions();
-  }
-}
-
-// ---- the fast path ----------------------------------------------------------------
-
-interface FastFile {
-  path: string;
-  schemaId: number;
-  /** Deleted row positions (deletion vector), or null. */
-  deleted: Float64Array | null;
-}
-
-/**
- * Paimon folders look like Hive partitions (`f1=10/`): DuckDB would replace
- * the partition column with the folder's text (`__DEFAULT_PARTITION__` for
- * NULL). The files hold the real values.
- */
-const READ_OPTIONS = 'hive_partitioning = false';
-
-function fileListSql(files: readonly FastFile[]): string {
-  return `[${files.map((f) => quoteString(f.path)).join(', ')}]`;
-}
-
-/** SELECTs reading `files` (one schema) with mapped columns (and system columns), deletion vectors applied. */
-function readFilesSql(files: readonly FastFile[], columns: string[], system: boolean): string[] {
-  const select = [...columns, ...(system ? [SEQ, KIND] : [])].join(', ');
-  const parts: string[] = [];
-  const plain = files.filter((f) => !f.deleted || f.deleted.length === 0);
-  const withDv = files.filter((f) => f.deleted && f.deleted.length > 0);
-  if (plain.length > 0) parts.push(`SELECT ${select} FROM read_parquet(${fileListSql(plain)}, ${READ_OPTIONS})`);
-  if (withDv.length > 0) {
-    const lists = withDv.map((f, i) => `(${i}, [${Array.from(f.deleted!).join(',')}])`).join(', ');
-    parts.push(
-      `SELECT ${select} FROM read_parquet(${fileListSql(withDv)}, ${READ_OPTIONS}, file_row_number = true) AS __f ` +
-        `ANTI JOIN (SELECT __i, CAST(unnest(__p) AS BIGINT) AS __pos FROM (VALUES ${lists}) AS __v(__i, __p)) AS __dv ` +
-        `ON __f.file_index = __dv.__i AND __f.file_row_number = __dv.__pos`,
-    );
-  }
-  return parts;
-}
-
-function bySchema(files: readonly FastFile[]): Map<number, FastFile[]> {
-  const out = new Map<number, FastFile[]>();
-  for (const f of files) {
-    const list = out.get(f.schemaId) ?? [];
-    list.push(f);
-    out.set(f.schemaId, list);
-  }
-  return out;
-}
-
-export interface FastPathPlan {
-  /** SELECT of the fast splits (output columns of the read schema, canonical types), or null. */
-  sql: string | null;
-  fastFiles: string[];
-  slowSplits: DataSplit[];
-  slowReasons: string[];
-}
-
-/** Splits the plan's splits into what DuckDB reads (as SQL) and what core must read. */
-export async function fastPathSql(table: FileStoreTable, plan: ScanPlan, enabled: boolean): Promise<FastPathPlan> {
-  const schema = plan.schema;
-  const fields = schema.fields;
-  const options = new CoreOptions(schema.options);
-  const isPk = schema.primaryKeys.length > 0;
-  const names = fields.map((f) => quoteIdent(f.name));
-  const mappings = new Map<number, string[] | string>();
-  const mappingOf = async (schemaId: number) => {
-    let m = mappings.get(schemaId);
-    if (!m) {
-      m = columnMapping(await table.schemas.schema(schemaId), fields);
-      mappings.set(schemaId, m);
-    }
-    return m;
-  };
-  // TIMESTAMP(7..9): Paimon Java writes Parquet INT96, which DuckDB reads to microseconds only;
-  // files holding them as INT64 nanoseconds (paimon-ts) are exact. Nested ones always go to core.
-  const nanosFields = fields.filter((f) => (f.type.kind === 'TIMESTAMP' || f.type.kind === 'TIMESTAMP_LTZ') && f.type.precision > 6);
-  const tableReason = !enabled
-    ? 'fast path disabled'
-    : fields.some((f) => hasNanos(f.type) && !nanosFields.includes(f))
-      ? 'nested TIMESTAMP(7..9) field'
-      : null;
-
-  const dvs = new DvCache(table.fileIO);
-  const raw: FastFile[] = [];
-  const merged: FastFile[] = [];
-  const slowSplits: DataSplit[] = [];
-  const reasons = new Set<string>();
-  for (const split of plan.splits) {
-    let reason: string | null = tableReason;
-    if (!reason && split.branch) reason = `split of fallback branch ${split.branch}`;
-    if (!reason && split.files.some((f) => !f.fileName.toLowerCase().endsWith('.parquet'))) reason = 'ORC/Avro data files';
-    if (!reason && !split.rawConvertible) {
-      if (options.mergeEngine !== 'deduplicate') reason = `merge engine ${options.mergeEngine}`;
-      else if (split.deletionFiles.some((d) => d !== null)) reason = 'merge with deletion vectors';
-    }
-    if (!reason) {
-      for (const f of split.files) {
-        const m = await mappingOf(f.schemaId);
-        if (typeof m === 'string') {
-          reason = m;
-          break;
-        }
-        if (nanosFields.length > 0) {
-          const fileSchema = await table.schemas.schema(f.schemaId);
-          const names = nanosFields.map((n) => fileSchema.fields.find((x) => x.id === n.id)?.name).filter((n): n is string => n !== undefined);
-          if (names.length > 0 && !(await nanosExact(table.fileIO, filePath(split, f), f.fileSize, names))) {
-            reason = 'TIMESTAMP(7..9) stored as Parquet INT96 (Paimon Java), which DuckDB reads to microseconds only';
-            break;
-          }
-        }
-      }
-    }
-    if (reason) {
-      reasons.add(reason);
-      slowSplits.push(split);
-      continue;
-    }
-    for (const [i, f] of split.files.entries()) {
-      const dv = split.deletionFiles[i];
-      const file: FastFile = { path: filePath(split, f), schemaId: f.schemaId, deleted: dv ? await dvs.positions(dv) : null };
-      (split.rawConvertible ? raw : merged).push(file);
-    }
-  }
-
-  const parts: string[] = [];
-  for (const [schemaId, files] of bySchema(raw)) {
-    const columns = (await mappingOf(schemaId)) as string[];
-    for (const sql of readFilesSql(files, columns, isPk)) parts.push(isPk ? `SELECT ${names.join(', ')} FROM (${sql}) WHERE ${ADDS}` : sql);
-  }
-  if (merged.length > 0) {
-    const inputs: string[] = [];
-    for (const [schemaId, files] of bySchema(merged)) inputs.push(...readFilesSql(files, (await mappingOf(schemaId)) as string[], true));
-    parts.push(mergeSql(inputs, schema, options, names));
-  }
-  return {
-    sql: parts.length === 0 ? null : parts.join('\nUNION ALL\n'),
-    fastFiles: [...raw, ...merged].map((f) => f.path),
-    slowSplits,
-    slowReasons: [...reasons],
-  };
-}
-
-/** Order that puts the merge winner of a key first: user sequence fields, then `_SEQUENCE_NUMBER`, newest first. */
-function winnerOrder(options: CoreOptions): string {
-  const seq = options.sequenceFields.map((f) => (options.sequenceDescending ? `${quoteIdent(f)} ASC NULLS FIRST` : `${quoteIdent(f)} DESC NULLS LAST`));
-  return [...seq, `${SEQ} DESC`].join(', ');
-}
-
-/**
- * Deduplicate merge-on-read: the latest record per primary key survives
- * unless it is a retraction. Without `sequence.field` this is an anti-join
- * (a record loses when the same key has a record with a higher
- * `_SEQUENCE_NUMBER`), about twice as fast in DuckDB as a window; with user
- * sequence fields, a window ordered by them.
- */
-function mergeSql(inputs: string[], schema: TableSchema, options: CoreOptions, names: string[], keepRetractions = false): string {
-  const union = inputs.join(' UNION ALL ');
-  const source = options.ignoreDelete ? `SELECT * FROM (${union}) WHERE ${ADDS}` : union;
-  let winners: string;
-  if (options.sequenceFields.length === 0) {
-    const on = schema.primaryKeys.map((k) => `__a.${quoteIdent(k)} = __b.${quoteIdent(k)}`).join(' AND ');
-    winners = `WITH __m AS (${source}) SELECT __a.* FROM __m AS __a ANTI JOIN __m AS __b ON ${on} AND __b.${SEQ} > __a.${SEQ}`;
-  } else {
-    const keys = schema.primaryKeys.map(quoteIdent).join(', ');
-    winners = `SELECT * FROM (${source}) QUALIFY row_number() OVER (PARTITION BY ${keys} ORDER BY ${winnerOrder(options)}) = 1`;
-  }
-  if (keepRetractions) return winners;
-  return `SELECT ${names.join(', ')} FROM (${winners}) WHERE ${ADDS}`;
-}
-
 // ---- scans -----------------------------------------------------------------------------
 
 export interface PlannedScan {
@@ -439,6 +143,9 @@ export interface ScanSqlResult {
 
 export const SLOW_PLACEHOLDER = '__PAIMON_SLOW_SOURCE__';
 
+/** Plans of recent scans (see plan-cache.ts); results with a core-read part are cached too (their handle is re-registered). */
+const plans = new PlanCache<ScanSqlResult>(64);
+
 export async function scanSql(args: ScanArgs, fileIO: FileIO): Promise<ScanSqlResult> {
   const table = await openTable(args, fileIO);
   const incremental = args.incrementalBetween != null || (args.scanMode ?? 'batch').toLowerCase() === 'incremental';
@@ -446,6 +153,20 @@ export async function scanSql(args: ScanArgs, fileIO: FileIO): Promise<ScanSqlRe
   if (args.scanMode != null && !['batch', 'full', 'latest', 'default'].includes(args.scanMode.toLowerCase())) {
     throw new PaimonError('INVALID_ARGUMENT', `scan_mode ${JSON.stringify(args.scanMode)} is not supported (batch or incremental)`);
   }
+  const snapshot = await snapshotToRead(table, args);
+  const key = snapshot
+    ? JSON.stringify([table.path, table.branch, table.schema.id, snapshot.id, args.tag ?? null, args.filter ?? null, args.prune ?? null, args.fastPath !== false])
+    : null;
+  const hit = key ? plans.get(key) : undefined;
+  if (hit) return { ...hit, info: { ...hit.info, planCached: true } };
+  // Pinned to the snapshot just resolved, so a commit in between cannot put a newer plan under this key.
+  const pinned = snapshot?.pinned ? { ...args, snapshotId: snapshot.id, tag: null, timestamp: null } : args;
+  const result = await planScanSql(table, pinned);
+  if (key && result.info.snapshotId === snapshot!.id) plans.set(key, result);
+  return result;
+}
+
+async function planScanSql(table: FileStoreTable, args: ScanArgs): Promise<ScanSqlResult> {
   const filter = parseFilter(args.filter, 'filter');
   const prune = pruneFilter(args.prune, table);
   const both = filter && prune ? and(filter, prune) : (filter ?? prune);
@@ -482,8 +203,10 @@ export async function scanSql(args: ScanArgs, fileIO: FileIO): Promise<ScanSqlRe
       splits: plan.splits.length,
       files,
       fastFiles: fast.fastFiles,
+      mergedFiles: fast.mergedFiles,
       slowSplits: fast.slowSplits.length,
       slowReasons: fast.slowReasons,
+      planCached: false,
     },
   };
 }
@@ -545,7 +268,7 @@ async function incrementalSql(table: FileStoreTable, args: ScanArgs): Promise<Sc
   const files: FastFile[] = entries.map((e) => {
     const path = e.file.externalPath ?? paths.get(e.file.fileName);
     if (!path) throw new PaimonError('FILE_NOT_FOUND', `table ${table.name}: data file ${e.file.fileName} of the incremental range is gone (expired?)`);
-    return { path, schemaId: e.file.schemaId, deleted: null };
+    return { path, schemaId: e.file.schemaId, deleted: null, retractions: true, rows: e.file.rowCount };
   });
   if (files.some((f) => !f.path.toLowerCase().endsWith('.parquet'))) {
     throw new PaimonError('UNSUPPORTED', `table ${table.name}: incremental reads need Parquet data files (this range has ORC/Avro files)`);
@@ -557,12 +280,12 @@ async function incrementalSql(table: FileStoreTable, args: ScanArgs): Promise<Sc
   for (const [schemaId, group] of bySchema(files)) {
     const m = columnMapping(await table.schemas.schema(schemaId), fields);
     if (typeof m === 'string') throw new PaimonError('UNSUPPORTED', `table ${table.name}: incremental read: ${m}`);
-    inputs.push(...readFilesSql(group, m, isPk));
+    inputs.push(...readFilesSql(group, isPk ? [...m, SEQ, KIND] : m));
   }
   let sql: string;
   if (inputs.length === 0) sql = `SELECT CAST(NULL AS VARCHAR) AS rowkind, * FROM (${emptySelect(fields)})`;
   else if (!isPk) sql = `SELECT '+I' AS rowkind, * FROM (${inputs.join(' UNION ALL ')})`;
-  else sql = `SELECT ${ROW_KIND_SQL} AS rowkind, ${names.join(', ')} FROM (${mergeSql(inputs, schema, options, names, true)})`;
+  else sql = `SELECT ${ROW_KIND_SQL} AS rowkind, ${names.join(', ')} FROM (${mergeSql(inputs, [...new Set([...schema.primaryKeys, ...schema.partitionKeys])].map(quoteIdent), options, names, true)})`;
   if (filter) sql = `SELECT * FROM (${sql}) WHERE ${predicateSql(bindPredicate(filter, fields, table.name), fields)}`;
   return {
     sql,
@@ -574,8 +297,10 @@ async function incrementalSql(table: FileStoreTable, args: ScanArgs): Promise<Sc
       splits: 0,
       files: files.map((f) => f.path),
       fastFiles: files.map((f) => f.path),
+      mergedFiles: isPk ? files.map((f) => f.path) : [],
       slowSplits: 0,
       slowReasons: [],
+      planCached: false,
     },
   };
 }
@@ -690,7 +415,7 @@ async function filesSql(table: FileStoreTable, args: ScanArgs): Promise<{ sql: s
   const files = plan.splits.flatMap((s) => s.files.map((f) => filePath(s, f)));
   return {
     sql: valuesSql(columns, rows),
-    info: { table: table.name, snapshotId: plan.snapshot?.id ?? null, schemaId: plan.schema.id, splits: plan.splits.length, files, fastFiles: [], slowSplits: 0, slowReasons: [] },
+    info: { table: table.name, snapshotId: plan.snapshot?.id ?? null, schemaId: plan.schema.id, splits: plan.splits.length, files, fastFiles: [], mergedFiles: [], slowSplits: 0, slowReasons: [], planCached: false },
   };
 }
 

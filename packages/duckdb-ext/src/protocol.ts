@@ -46,9 +46,13 @@ export interface ScanInfo {
   files: string[];
   /** Data files DuckDB's Parquet reader opens. */
   fastFiles: string[];
+  /** Of `fastFiles`, those merged by primary key with other files (the rest are read as they are). */
+  mergedFiles: string[];
   /** Splits core reads, and why they could not take the fast path. */
   slowSplits: number;
   slowReasons: string[];
+  /** True when the plan was reused (same table, snapshot and arguments as a recent query). */
+  planCached: boolean;
 }
 
 export interface SqlResult {

@@ -76,20 +76,25 @@ export async function duckRows(connection: DuckDBConnection, sql: string, fields
 export const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /**
- * What DuckDB itself reports for a query: the Parquet files its readers
- * opened ("Total Files Read" of each READ_PARQUET in EXPLAIN ANALYZE).
+ * What DuckDB itself reports for a query: the distinct Parquet files its
+ * readers opened ("Filename(s)" of each READ_PARQUET in EXPLAIN ANALYZE; a
+ * merged file is scanned twice, for its rows and for its keys).
  */
-export async function parquetFilesOpened(connection: DuckDBConnection, sql: string): Promise<number> {
+export async function parquetFilesRead(connection: DuckDBConnection, sql: string): Promise<string[]> {
   const reader = await connection.runAndReadAll(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`);
   const profile = JSON.parse(String(reader.getRows()[0]![1])) as unknown;
-  let total = 0;
+  const files = new Set<string>();
   const walk = (n: unknown): void => {
     if (!n || typeof n !== 'object') return;
     const node = n as { extra_info?: Record<string, unknown>; children?: unknown[] };
-    const read = node.extra_info?.['Total Files Read'];
-    if (read !== undefined) total += Number(read);
+    const names = node.extra_info?.['Filename(s)'];
+    if (typeof names === 'string' && names !== '') for (const f of names.split(', ')) files.add(f);
     node.children?.forEach(walk);
   };
   walk(profile);
-  return total;
+  return [...files].sort();
+}
+
+export async function parquetFilesOpened(connection: DuckDBConnection, sql: string): Promise<number> {
+  return (await parquetFilesRead(connection, sql)).length;
 }

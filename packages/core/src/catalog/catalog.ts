@@ -52,6 +52,9 @@ export class Identifier {
     checkName(this.table, 'table');
     if (this.branch === '') throw new PaimonError('INVALID_ARGUMENT', `invalid table name ${JSON.stringify(object)}: empty branch name`);
     if (this.systemTable === '') throw new PaimonError('INVALID_ARGUMENT', `invalid table name ${JSON.stringify(object)}: empty system table name`);
+    // a branch names a folder too (branch/branch-<name>): no way out of the table
+    if (this.branch !== null) checkName(this.branch, 'branch');
+    if (this.systemTable !== null) checkName(this.systemTable, 'system table');
   }
 
   /** Splits `db.table` at the first dot, as Paimon's `Identifier.fromString`. */
@@ -83,7 +86,7 @@ export type TableRef = Identifier | string;
  * Paimon itself only rejects blank names; names here also become folder
  * names, so a path separator or `.`/`..` is refused too.
  */
-export function checkName(name: string, what: 'database' | 'table'): void {
+export function checkName(name: string, what: 'database' | 'table' | 'branch' | 'system table'): void {
   if (typeof name !== 'string' || name.trim() === '') throw new PaimonError('INVALID_ARGUMENT', `${what} name must not be empty`);
   if (/[/\\\0]/.test(name) || name === '.' || name === '..') {
     throw new PaimonError('INVALID_ARGUMENT', `${what} name ${JSON.stringify(name)} must not contain '/', '\\' or NUL, nor be '.' or '..'`);

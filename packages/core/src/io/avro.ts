@@ -44,8 +44,19 @@ function withoutLogicalTypes(schema: unknown): unknown {
   return schema;
 }
 
+/** Compiled types by schema text: every manifest of a table carries the same schema, and compiling dominates planning. */
+const compiled = new Map<string, avsc.Type>();
+const COMPILED_LIMIT = 256;
+
 export function parseAvroSchema(schema: AvroSchema): avsc.Type {
-  return avsc.Type.forSchema(withoutLogicalTypes(schema) as avsc.Schema, { registry: { long: BigLong }, wrapUnions: false } as unknown as Partial<avsc.ForSchemaOptions>);
+  const key = typeof schema === 'string' ? schema : JSON.stringify(schema);
+  let type = compiled.get(key);
+  if (!type) {
+    type = avsc.Type.forSchema(withoutLogicalTypes(schema) as avsc.Schema, { registry: { long: BigLong }, wrapUnions: false } as unknown as Partial<avsc.ForSchemaOptions>);
+    if (compiled.size >= COMPILED_LIMIT) compiled.delete(compiled.keys().next().value!);
+    compiled.set(key, type);
+  }
+  return type;
 }
 
 export type AvroCodec = 'null' | 'deflate' | 'zstandard' | 'snappy';

@@ -3,6 +3,7 @@
  * manifests, and the entry points for reading (`newScan`).
  */
 import { PaimonError } from '../errors.js';
+import { checkName } from '../catalog/catalog.js';
 import { LocalFileIO, type FileIO } from '../io/file-io.js';
 import type { TableSchema } from '../spec/table-schema.js';
 import { TableScan } from '../scan/table-scan-builder.js';
@@ -81,6 +82,7 @@ export class FileStoreTable {
     const fileIO = opts.fileIO ?? new LocalFileIO();
     const root = path.replace(/\/+$/, '') || '/';
     const branch = opts.branch ?? DEFAULT_BRANCH;
+    checkName(branch, 'branch');
     const schemas = new SchemaManager(fileIO, branchPath(root, branch), root);
     const schema = await schemas.latest();
     if (!schema) {
