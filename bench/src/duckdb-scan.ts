@@ -86,7 +86,8 @@ export function duckdbScan(ctx: BenchContext): WriteScenario {
             { name: 'x', type: 'INT NOT NULL' },
           ],
           primaryKeys: ['id'],
-          options: { bucket: '4', 'file.format': 'parquet' },
+          // write-only: the writers must not compact, so each bucket keeps its 3 sorted runs
+          options: { bucket: '4', 'file.format': 'parquet', 'write-only': 'true' },
         },
         false,
       );

@@ -213,8 +213,8 @@ function macros(options: InstallOptions): string[] {
     macroSql(
       'paimon_scan',
       'scan',
-      [...timeTravel, 'scan_mode := NULL', 'incremental_between := NULL', ...filters, `fast_path := ${fast}`],
-      [...timeTravelJson, 'scanMode: scan_mode', 'incrementalBetween: CAST(incremental_between AS VARCHAR)', ...filtersJson, 'fastPath: fast_path'],
+      [...timeTravel, 'scan_mode := NULL', 'incremental_between := NULL', ...filters, 'buckets := NULL', `fast_path := ${fast}`],
+      [...timeTravelJson, 'scanMode: scan_mode', 'incrementalBetween: CAST(incremental_between AS VARCHAR)', ...filtersJson, 'buckets: buckets', 'fastPath: fast_path'],
     ),
     macroSql('paimon_files', 'files', [...timeTravel, ...filters], [...timeTravelJson, ...filtersJson]),
     macroSql('paimon_snapshots', 'snapshots', [], []),

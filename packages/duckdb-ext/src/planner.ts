@@ -117,6 +117,24 @@ function pruneFilter(text: string | null | undefined, table: FileStoreTable): Pr
   return parts.length === 0 ? null : parts.length === 1 ? parts[0]! : and(...parts);
 }
 
+/**
+ * The `buckets` argument as sorted bucket numbers, or null for every bucket.
+ * A bucket number names that bucket in every partition (each partition keeps
+ * the bucket count it was written with).
+ */
+export function parseBuckets(value: ScanArgs['buckets'], table: string): number[] | null {
+  if (value == null) return null;
+  const text = String(value).trim();
+  const items = Array.isArray(value) ? value : typeof value === 'number' ? [value] : text === '' ? [] : text.split(',').map((s) => s.trim());
+  const out = new Set<number>();
+  for (const item of items) {
+    if (!/^-?\d+$/.test(String(item))) throw new PaimonError('INVALID_ARGUMENT', `table ${table}: buckets ${JSON.stringify(value)} must be bucket numbers, e.g. '0,3'`);
+    out.add(Number(item));
+  }
+  if (out.size === 0) throw new PaimonError('INVALID_ARGUMENT', `table ${table}: buckets ${JSON.stringify(value)} names no bucket`);
+  return [...out].sort((a, b) => a - b);
+}
+
 /** The columns a scan with these arguments returns (the schema of the snapshot it reads). */
 export async function scanFields(args: ScanArgs, fileIO: FileIO): Promise<DataField[]> {
   const table = await openTable(args, fileIO);
@@ -153,9 +171,10 @@ export async function scanSql(args: ScanArgs, fileIO: FileIO): Promise<ScanSqlRe
   if (args.scanMode != null && !['batch', 'full', 'latest', 'default'].includes(args.scanMode.toLowerCase())) {
     throw new PaimonError('INVALID_ARGUMENT', `scan_mode ${JSON.stringify(args.scanMode)} is not supported (batch or incremental)`);
   }
+  const buckets = parseBuckets(args.buckets, table.name);
   const snapshot = await snapshotToRead(table, args);
   const key = snapshot
-    ? JSON.stringify([table.path, table.branch, table.schema.id, snapshot.id, args.tag ?? null, args.filter ?? null, args.prune ?? null, args.fastPath !== false])
+    ? JSON.stringify([table.path, table.branch, table.schema.id, snapshot.id, args.tag ?? null, args.filter ?? null, args.prune ?? null, buckets, args.fastPath !== false])
     : null;
   const hit = key ? plans.get(key) : undefined;
   if (hit) return { ...hit, info: { ...hit.info, planCached: true } };
@@ -170,18 +189,22 @@ async function planScanSql(table: FileStoreTable, args: ScanArgs): Promise<ScanS
   const filter = parseFilter(args.filter, 'filter');
   const prune = pruneFilter(args.prune, table);
   const both = filter && prune ? and(filter, prune) : (filter ?? prune);
-  let scan = table.newScan();
-  applySnapshotSelection(scan, args);
-  if (both) scan.filter(both);
+  const buckets = parseBuckets(args.buckets, table.name);
+  const newScan = (predicate: Predicate | null): TableScan => {
+    const scan = table.newScan();
+    applySnapshotSelection(scan, args);
+    if (predicate) scan.filter(predicate);
+    if (buckets) scan.onlyBuckets(buckets);
+    return scan;
+  };
+  let scan = newScan(both);
   let plan: ScanPlan;
   try {
     plan = await scan.plan();
   } catch (e) {
     // A prune filter written against the latest schema may not bind to an older snapshot's: plan without it.
     if (!(prune && e instanceof PaimonError && e.code === 'INVALID_PREDICATE')) throw e;
-    scan = table.newScan();
-    applySnapshotSelection(scan, args);
-    if (filter) scan.filter(filter);
+    scan = newScan(filter);
     plan = await scan.plan();
   }
   const fields = plan.schema.fields;
@@ -252,6 +275,7 @@ async function incrementalSql(table: FileStoreTable, args: ScanArgs): Promise<Sc
   const options = new CoreOptions(schema.options);
   const isPk = schema.primaryKeys.length > 0;
   const names = fields.map((f) => quoteIdent(f.name));
+  const buckets = parseBuckets(args.buckets, table.name);
   const entries: ManifestEntry[] = [];
   const snapshots: Snapshot[] = [];
   for (let id = start + 1; id <= end; id++) {
@@ -259,7 +283,7 @@ async function incrementalSql(table: FileStoreTable, args: ScanArgs): Promise<Sc
     snapshots.push(s);
     if (s.commitKind !== 'APPEND') continue;
     for (const meta of await table.manifests.manifestList(s.deltaManifestList)) {
-      for (const e of await table.manifests.manifest(meta.fileName)) if (e.kind === 0) entries.push(e);
+      for (const e of await table.manifests.manifest(meta.fileName)) if (e.kind === 0 && (!buckets || buckets.includes(e.bucket))) entries.push(e);
     }
   }
   const filter = parseFilter(args.filter, 'filter');

@@ -23,6 +23,11 @@ export interface ScanArgs extends TableLocator {
   filter?: string | null;
   /** Core predicate text that only prunes files (the query's own WHERE filters rows). */
   prune?: string | null;
+  /**
+   * Only these buckets (of every partition, whatever its bucket count): `'0,3'`,
+   * a number, or a list of numbers.
+   */
+  buckets?: string | number | number[] | null;
   /** False: every split is read by core and fed to DuckDB (no DuckDB Parquet reader). */
   fastPath?: boolean | null;
   /** For `files`, `schema`: at this snapshot. */

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { FileStoreTable, FileSystemCatalog, getValue, parseTableSchema, serializeTableSchema } from '@paimon-ts/core';
+import { FileStoreTable, FileSystemCatalog, filePath, getValue, parseTableSchema, serializeTableSchema } from '@paimon-ts/core';
 import { onPaimonScan, paimonWrite, rewriteQuery, type ScanInfo } from '../src/index.js';
-import { coreRows, duck, duckRows, FIXTURES, parquetFilesOpened, rowText, sortedRows, sqlString } from './helpers.js';
+import { coreRows, duck, duckRows, FIXTURES, parquetFilesOpened, parquetFilesRead, rowText, sortedRows, sqlString } from './helpers.js';
 
 const MOR = `${FIXTURES}pk_table_scan_and_read_mor-parquet`;
 const DV = `${FIXTURES}pk_table_with_dv_cardinality-parquet`;
@@ -144,6 +144,78 @@ describe('pruning', () => {
     expect(sortedRows(got.rows)).toEqual(sortedRows(expected.rows));
     const files = await connection.runAndReadAll(`SELECT partition, bucket, level, record_count FROM paimon_files(${sqlString(MOR)}, filter := 'f1 = 20')`);
     expect(files.getRowObjectsJson()).toEqual([{ partition: 'f1=20', bucket: 0, level: 5, record_count: '2' }]);
+  });
+});
+
+describe('bucket restriction (buckets := ...)', () => {
+  it('the buckets read one by one make up the table; a bucket opens only its own files, in every partition', async () => {
+    const warehouse = join(tmp, 'buckets-wh');
+    const catalog = new FileSystemCatalog(warehouse);
+    await catalog.createDatabase('db', false);
+    await catalog.createTable(
+      'db.t',
+      {
+        fields: [
+          { name: 'id', type: 'BIGINT NOT NULL' },
+          { name: 'dt', type: 'STRING NOT NULL' },
+          { name: 'v', type: 'INT' },
+        ],
+        primaryKeys: ['dt', 'id'],
+        partitionKeys: ['dt'],
+        options: { bucket: '3', 'file.format': 'parquet', 'write-only': 'true' },
+      },
+      false,
+    );
+    const path = (await catalog.getTable('db.t')).path;
+    // Two commits over the same keys: every bucket holds two overlapping runs, merged in SQL.
+    await paimonWrite(connection, warehouse, 'db.t', `SELECT i AS id, 'd' || (i % 2) AS dt, i::INT AS v FROM range(300) t(i)`);
+    await paimonWrite(connection, warehouse, 'db.t', `SELECT i AS id, 'd' || (i % 2) AS dt, (i + 1000)::INT AS v FROM range(0, 300, 3) t(i)`);
+
+    const plan = await (await FileStoreTable.open(path)).newScan().plan();
+    expect(plan.splits.map((s) => `${String(s.partition[0])}/${s.bucket}`).sort()).toEqual(['d0/0', 'd0/1', 'd0/2', 'd1/0', 'd1/1', 'd1/2']);
+    const expected = await coreRows(path);
+    const whole = await duckRows(connection, `SELECT * FROM paimon_scan(${sqlString(path)})`, expected.fields);
+    expect(sortedRows(whole.rows)).toEqual(sortedRows(expected.rows));
+    expect(whole.rows).toHaveLength(300);
+
+    // Planned after the whole table on the same snapshot: the plan cache must tell them apart.
+    const union: string[] = [];
+    for (const bucket of [0, 1, 2]) {
+      const sql = `SELECT * FROM paimon_scan(${sqlString(path)}, buckets := '${bucket}')`;
+      const { result: opened, plans } = await plansOf(() => parquetFilesRead(connection, sql));
+      const own = plan.splits.filter((s) => s.bucket === bucket).flatMap((s) => s.files.map((f) => filePath(s, f)));
+      expect(own).toHaveLength(4); // 2 partitions x 2 runs
+      expect(plans[0]!.planCached).toBe(false);
+      expect([...plans[0]!.files].sort()).toEqual([...own].sort());
+      // DuckDB's own profile: its Parquet readers opened exactly this bucket's files.
+      expect(opened).toEqual([...own].sort());
+      const part = await duckRows(connection, sql, expected.fields);
+      expect(part.rows.length).toBeGreaterThan(0);
+      expect(part.rows.length).toBeLessThan(300);
+      union.push(...part.rows);
+    }
+    expect(sortedRows(union)).toEqual(sortedRows(expected.rows));
+
+    // A list (or a number) works as the text does; a repeat is served by the plan cache.
+    const twoOf = await coreRows(path, (s) => s.onlyBuckets([0, 2]));
+    const { result: listed, plans } = await plansOf(() => duckRows(connection, `SELECT * FROM paimon_scan(${sqlString(path)}, buckets := [2, 0])`, expected.fields));
+    expect(sortedRows(listed.rows)).toEqual(sortedRows(twoOf.rows));
+    expect(plans[0]!.files).toHaveLength(8);
+    const again = await plansOf(() => connection.run(`SELECT * FROM paimon_scan(${sqlString(path)}, buckets := '0, 2')`));
+    expect(again.plans[0]!.planCached).toBe(true);
+    const one = await duckRows(connection, `SELECT * FROM paimon_scan(${sqlString(path)}, buckets := 1, filter := 'dt = ''d1''')`, expected.fields);
+    expect(sortedRows(one.rows)).toEqual(sortedRows((await coreRows(path, (s) => s.onlyBuckets([1]).filter({ op: '=', field: 'dt', literal: 'd1' }))).rows));
+
+    // Incremental reads take the restriction too.
+    const changes = (bucket: string) => connection.runAndReadAll(`SELECT rowkind, id FROM paimon_scan(${sqlString(path)}, incremental_between := '1,2'${bucket})`);
+    const allChanges = (await changes('')).getRows().map((r) => JSON.stringify(r, (_, x) => (typeof x === 'bigint' ? String(x) : x)));
+    const perBucket: string[] = [];
+    for (const b of [0, 1, 2]) perBucket.push(...(await changes(`, buckets := '${b}'`)).getRows().map((r) => JSON.stringify(r, (_, x) => (typeof x === 'bigint' ? String(x) : x))));
+    expect(allChanges).toHaveLength(100);
+    expect(perBucket.sort()).toEqual(allChanges.sort());
+
+    await expect(connection.run(`SELECT * FROM paimon_scan(${sqlString(path)}, buckets := 'one')`)).rejects.toThrow(/table db\.t: buckets "one" must be bucket numbers/);
+    await expect(connection.run(`SELECT * FROM paimon_scan(${sqlString(path)}, buckets := '')`)).rejects.toThrow(/names no bucket/);
   });
 });
 

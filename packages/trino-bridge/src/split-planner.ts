@@ -9,14 +9,13 @@
  * the query over each split gives the query's rows split up.
  *
  * Core plans the table (pruned by the query's WHERE, as the DuckDB package's
- * rewriter derives it) and each endpoint runs the query with the table
- * replaced by `paimon_scan(<table>, snapshot_id := <planned snapshot>,
- * filter := <its partition>)`: every endpoint reads the same snapshot, and
- * DuckDB still does the reading (its Parquet reader, merge-on-read in SQL).
- *
- * `paimon_scan` selects rows by partition, not by bucket, so the splits of
- * one partition (its buckets) share one endpoint; a table with one bucket
- * per partition gets exactly one endpoint per split.
+ * rewriter derives it) and each split (one bucket of one partition) becomes
+ * an endpoint running the query with the table replaced by
+ * `paimon_scan(<table>, snapshot_id := <planned snapshot>, filter := <its
+ * partition>, buckets := '<its bucket>')` (no filter for an unpartitioned
+ * table): every endpoint reads the same snapshot, and DuckDB still does the
+ * reading (its Parquet reader, merge-on-read in SQL). A primary key lives in
+ * one bucket of one partition, so each endpoint merges on its own.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { FileStoreTable, PaimonError, formatDate, formatDecimal, formatTimestamp, parsePredicate, type DataField, type DataSplit, type ScanPlan, type Value } from '@paimon-ts/core';
@@ -120,8 +119,11 @@ function constant(value: string | number, id: 'VARCHAR' | 'BIGINT', alias = ''):
   return { class: 'CONSTANT', type: 'VALUE_CONSTANT', alias, query_location: 0, value: { type: { id, type_info: null }, is_null: false, value } };
 }
 
-/** The serialized query with its table replaced by a pinned, partition-filtered `paimon_scan`. */
-function splitJson(json: string, from: Json, path: string, snapshotId: number, filter: string): string {
+/** The serialized query with its table replaced by a `paimon_scan` pinned to a snapshot and restricted to one split. */
+function splitJson(json: string, from: Json, path: string, snapshotId: number, filter: string | null, bucket: number): string {
+  const args = [constant(path, 'VARCHAR'), constant(snapshotId, 'BIGINT', 'snapshot_id')];
+  if (filter !== null) args.push(constant(filter, 'VARCHAR', 'filter'));
+  args.push(constant(String(bucket), 'VARCHAR', 'buckets'));
   const scan = {
     type: 'TABLE_FUNCTION',
     alias: String(from['alias'] || from['table_name']),
@@ -134,7 +136,7 @@ function splitJson(json: string, from: Json, path: string, snapshotId: number, f
       query_location: 0,
       function_name: 'paimon_scan',
       schema: '',
-      children: [constant(path, 'VARCHAR'), constant(snapshotId, 'BIGINT', 'snapshot_id'), constant(filter, 'VARCHAR', 'filter')],
+      children: args,
       filter: null,
       order_bys: { type: 'ORDER_MODIFIER', orders: [] },
       distinct: false,
@@ -168,31 +170,25 @@ async function planTable(connection: DuckDBConnection, sql: string, table: FileS
 }
 
 /**
- * The endpoints of a splittable query: one per partition of the planned
- * splits, or null when splitting gains nothing (one partition, no snapshot)
- * or a partition value has no exact filter literal.
+ * The endpoints of a splittable query: one per planned split (partition and
+ * bucket), or null when splitting gains nothing (one split, no snapshot) or
+ * a partition value has no exact filter literal.
  */
 export async function splitEndpoints(connection: DuckDBConnection, query: { sql: string; ast: Json; json: string }, attached: AttachedTable): Promise<SplitEndpoint[] | null> {
   const table = await FileStoreTable.open(attached.path);
   const plan = await planTable(connection, query.sql, table);
   if (!plan.snapshot || plan.splits.length < 2) return null;
+  // Fallback-branch splits are planned on the latest snapshot only; a pinned snapshot_id would drop them.
+  if (plan.schema.options['scan.fallback-branch']) return null;
   const partitionFields = plan.schema.partitionKeys.map((k) => plan.schema.fields.find((f) => f.name === k)!);
-  const groups = new Map<string, DataSplit[]>();
-  for (const s of plan.splits) {
-    const key = Buffer.from(s.partitionBytes).toString('hex');
-    const g = groups.get(key) ?? [];
-    g.push(s);
-    groups.set(key, g);
-  }
-  if (groups.size < 2) return null;
   const out: SplitEndpoint[] = [];
-  for (const splits of groups.values()) {
-    const filter = partitionFilter(splits[0]!, partitionFields);
-    if (filter === null) return null;
+  for (const split of plan.splits) {
+    const filter = partitionFilter(split, partitionFields); // null: unpartitioned, or no exact literal
+    if (filter === null && partitionFields.length > 0) return null;
     out.push({
-      sql: await deserialize(connection, splitJson(query.json, query.ast['from_table'] as Json, attached.path, plan.snapshot.id, filter)),
-      splits: splits.length,
-      fileRows: splits.reduce((n, s) => n + s.files.reduce((m, f) => m + f.rowCount, 0), 0),
+      sql: await deserialize(connection, splitJson(query.json, query.ast['from_table'] as Json, attached.path, plan.snapshot.id, filter, split.bucket)),
+      splits: 1,
+      fileRows: split.files.reduce((n, f) => n + f.rowCount, 0),
     });
   }
   return out;

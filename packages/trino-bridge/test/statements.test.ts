@@ -9,7 +9,7 @@ import { FileStoreTable, FileSystemCatalog } from '@paimon-ts/core';
 import { PaimonDuckDB, fromDuckValue } from '@paimon-ts/duckdb';
 import { decodeSchema, FlightError } from '@paimon-ts/flight';
 import { packAny, paimonTypeOf } from '../src/index.js';
-import { arrowRows, buildWarehouse, cmd, FIXTURE_TABLES, query, removeWarehouse, rowsOfFields, startService, unpack, type Service } from './helpers.js';
+import { arrowRows, buildWarehouse, cmd, DAYS, FIXTURE_TABLES, query, removeWarehouse, rowsOfFields, startService, unpack, type Service } from './helpers.js';
 
 let wh: string;
 let svc: Service;
@@ -53,6 +53,31 @@ async function failure(p: Promise<unknown>): Promise<FlightError> {
 }
 
 const values = (t: arrow.Table, name: string) => Array.from(t.getChild(name)!) as unknown[];
+
+/** Which split (`partition/bucket`) core reads each row from, by the `id` column. */
+async function splitOfId(path: string): Promise<Map<bigint, string>> {
+  const table = await FileStoreTable.open(path);
+  const scan = table.newScan();
+  const plan = await scan.plan();
+  const out = new Map<bigint, string>();
+  for (const split of plan.splits) {
+    for await (const batch of scan.read(plan, [split])) {
+      for (const id of batch.getChild('id')!) out.set(id as bigint, `${split.partition.join(',')}/${split.bucket}`);
+    }
+  }
+  return out;
+}
+
+/** The split each endpoint's rows come from: one per endpoint, or an error naming the mix. */
+async function splitsOfEndpoints(info: { endpoints: { ticket: Uint8Array }[] }, path: string): Promise<string[]> {
+  const of = await splitOfId(path);
+  const tables = await Promise.all(info.endpoints.map((e) => svc.client.doGetTable(e.ticket)));
+  return tables.map((t) => {
+    const keys = [...new Set(values(t, 'id').map((id) => of.get(id as bigint) ?? 'unknown'))];
+    if (keys.length !== 1) throw new Error(`an endpoint holds rows of ${keys.join(', ') || 'no split'}`);
+    return keys[0]!;
+  });
+}
 
 describe('statement queries', () => {
   it('SELECT * of a merge-on-read primary-key table equals DuckDB directly and core’s reader', async () => {
@@ -143,26 +168,51 @@ describe('statement queries', () => {
 });
 
 describe('split endpoints', () => {
-  it('a plain single-table SELECT gets one endpoint per partition; their union is the query’s result', async () => {
+  it('a plain single-table SELECT gets one endpoint per split (bucket of a partition); their union is the query’s result', async () => {
     const sql = `SELECT id, dt, amount * 2 AS twice, upper(customer) AS who FROM shop.orders WHERE amount > 100 OR customer IS NULL`;
     const { info, table } = await query(svc.client, sql);
-    expect(info.endpoints).toHaveLength(3);
+    expect(info.endpoints).toHaveLength(6); // 3 partitions x 2 buckets
     // The same query, made unsplittable by ORDER BY, is the reference.
     const whole = await query(svc.client, `${sql} ORDER BY id`);
     expect(whole.info.endpoints).toHaveLength(1);
     expect(arrowRows(table)).toEqual(arrowRows(whole.table));
     expect(arrowRows(table)).toEqual(await duckRows(sql));
-    // Each endpoint holds exactly one partition's rows.
-    const perEndpoint = await Promise.all(info.endpoints.map((e) => svc.client.doGetTable(e.ticket)));
-    const days = perEndpoint.map((t) => [...new Set(values(t, 'dt'))]);
-    expect(days.map((d) => d.length)).toEqual([1, 1, 1]);
-    expect(days.flat().sort()).toEqual(['2024-06-01', '2024-06-02', '2024-06-03']);
+    // Each endpoint holds exactly one split's rows (as core reads them), every split once.
+    expect((await splitsOfEndpoints(info, `${wh}/shop.db/orders`)).sort()).toEqual(DAYS.flatMap((d) => [`${d}/0`, `${d}/1`]));
+  });
+
+  it('an unpartitioned table with several buckets gets one endpoint per bucket', async () => {
+    const catalog = new FileSystemCatalog(wh);
+    await catalog.createTable(
+      'shop.items',
+      { fields: [{ name: 'id', type: 'BIGINT NOT NULL' }, { name: 'v', type: 'INT' }], primaryKeys: ['id'], options: { bucket: '4', 'file.format': 'parquet' } },
+      false,
+    );
+    const items = await catalog.getTable('shop.items');
+    for (const shift of [0, 1000]) {
+      // The second commit updates every third key: each bucket merges two runs.
+      const w = items.newBatchWrite();
+      await w.write(Array.from({ length: shift ? 67 : 200 }, (_, i) => ({ id: shift ? i * 3 : i, v: i + shift })));
+      await w.commit();
+    }
+    const sql = 'SELECT id, v, v % 7 AS r FROM shop.items WHERE v % 2 = 0';
+    const plan = await svc.handler.planStatement(sql);
+    expect(plan.endpoints).toHaveLength(4);
+    expect(plan.endpoints.map((e) => /buckets := '(\d+)'/.exec(e)?.[1]).sort()).toEqual(['0', '1', '2', '3']);
+    for (const e of plan.endpoints) expect(e).not.toMatch(/filter/);
+    const { info, table } = await query(svc.client, sql);
+    expect(info.endpoints).toHaveLength(4);
+    expect(arrowRows(table)).toEqual(arrowRows((await query(svc.client, `${sql} ORDER BY id`)).table));
+    // This test's own DuckDB attached the warehouse before the table existed: read it by path.
+    expect(arrowRows(table)).toEqual(await duckRows(sql.replace('shop.items', `paimon_scan('${items.path}')`), true));
+    expect(table.numRows).toBe(100);
+    expect((await splitsOfEndpoints(info, items.path)).sort()).toEqual(['/0', '/1', '/2', '/3']);
   });
 
   it('endpoints read the snapshot planned at GetFlightInfo, even after a new commit', async () => {
     const sql = 'SELECT id, dt, customer FROM shop.orders';
     const info = await svc.client.getFlightInfo(cmd('CommandStatementQuery', { query: sql }));
-    expect(info.endpoints).toHaveLength(3);
+    expect(info.endpoints).toHaveLength(6);
     const before = await duckRows(sql);
     const orders = await new FileSystemCatalog(wh).getTable('shop.orders');
     const w = orders.newBatchWrite();
@@ -176,9 +226,9 @@ describe('split endpoints', () => {
 
   it('a WHERE on the partition key prunes partitions before endpoints are made', async () => {
     const one = await query(svc.client, `SELECT id FROM shop.orders WHERE dt = '2024-06-02'`);
-    expect(one.info.endpoints).toHaveLength(1);
+    expect(one.info.endpoints).toHaveLength(2);
     const two = await query(svc.client, `SELECT id, dt FROM shop.orders WHERE dt IN ('2024-06-01', '2024-06-03')`);
-    expect(two.info.endpoints).toHaveLength(2);
+    expect(two.info.endpoints).toHaveLength(4);
     expect(arrowRows(two.table)).toEqual(await duckRows(`SELECT id, dt FROM shop.orders WHERE dt IN ('2024-06-01', '2024-06-03')`));
   });
 
@@ -214,7 +264,7 @@ describe('split endpoints', () => {
   it('per-split queries keep the query text exact, 64-bit constants included', async () => {
     const sql = 'SELECT id, 9007199254740993 AS big FROM shop.orders WHERE id <> 9007199254740993 AND id < 40';
     const plan = await svc.handler.planStatement(sql);
-    expect(plan.endpoints).toHaveLength(3);
+    expect(plan.endpoints).toHaveLength(6);
     for (const e of plan.endpoints) expect(e.match(/9007199254740993/g)).toHaveLength(2);
     const { table } = await query(svc.client, sql);
     expect(values(table, 'big')[0]).toBe(9007199254740993n);
@@ -243,7 +293,7 @@ describe('prepared statements', () => {
     expect((await svc.client.getSchema(descriptor)).fields.map((f) => f.name)).toEqual(['id', 'dt']);
     for (let run = 0; run < 2; run++) {
       const info = await svc.client.getFlightInfo(descriptor);
-      expect(info.endpoints).toHaveLength(3);
+      expect(info.endpoints).toHaveLength(6);
       const rows = await svc.client.readAll(info);
       expect(arrowRows(rows)).toEqual(await duckRows('SELECT id, dt FROM shop.orders WHERE id < 50'));
     }
