@@ -99,3 +99,26 @@ describe('deletion vectors written by compaction', () => {
     }
   }
 });
+
+describe('deletion vectors and INSERT OVERWRITE', () => {
+  it('retires the vectors of the files an overwrite removes', async () => {
+    const table = await scratchTable([['k', 'INT'], ['v', 'INT']], { primaryKeys: ['k'], options: { bucket: '1', 'deletion-vectors.enabled': 'true', 'num-sorted-run.compaction-trigger': '3' } });
+    for (let c = 0; c < 7; c++) {
+      const w = (await table.reload()).newBatchWrite();
+      await w.write(Array.from({ length: 20 }, (_, i) => ({ k: (c * 7 + i * 3) % 50, v: c })));
+      await w.commit();
+    }
+    let t = await table.reload();
+    // the table holds vectors right before the overwrite
+    expect((await t.snapshots.latest())!.indexManifest).toBeTruthy();
+    const w = t.newBatchWrite({ overwrite: true });
+    await w.write([{ k: 1, v: 100 }]);
+    await w.commit();
+    t = await table.reload();
+    const latest = (await t.snapshots.latest())!;
+    const live = new Set((await t.manifests.liveEntries(await t.manifests.dataManifests(latest))).map((e) => e.file.fileName));
+    const index = latest.indexManifest ? await t.manifests.indexManifest(latest.indexManifest) : [];
+    for (const e of index) for (const r of e.dvRanges ?? []) expect(live.has(r.dataFileName)).toBe(true);
+    expect(await read(table)).toEqual([{ k: 1, v: 100 }]);
+  });
+});

@@ -184,8 +184,15 @@ export class TableCommit {
           ...(changelogList ? { changelogRecordCount: changelog.reduce((n, e) => n + e.file.rowCount, 0) } : {}),
           nextRowId: latest?.nextRowId ?? 0,
         };
-        if (index.added.length + index.removed.length > 0) {
-          const indexManifest = await this.nextIndexManifest(latest, index, writer);
+        let indexChange = index;
+        if (options.overwrite && latest?.indexManifest && deletes.length > 0) {
+          // deletion vectors of files the overwrite removed retire with them
+          const gone = new Set(deletes.map((e) => e.file.fileName));
+          const stale = (await table.manifests.indexManifest(latest.indexManifest)).filter((e) => e.kind === FileKind.ADD && (e.dvRanges ?? []).every((r) => gone.has(r.dataFileName)));
+          if (stale.length > 0) indexChange = { added: index.added, removed: [...index.removed, ...stale] };
+        }
+        if (indexChange.added.length + indexChange.removed.length > 0) {
+          const indexManifest = await this.nextIndexManifest(latest, indexChange, writer);
           if (indexManifest) snapshot.indexManifest = indexManifest;
         } else if (latest?.indexManifest) snapshot.indexManifest = latest.indexManifest;
         if (latest?.watermark !== undefined) snapshot.watermark = latest.watermark;
