@@ -11,6 +11,8 @@ import type { FileStoreTable } from '../table/table.js';
 import { readSplit, type ReadContext } from '../read/split-reader.js';
 import type { DataFileNamer } from '../write/data-file-writer.js';
 import { CompactFileWriter } from './compact-file-writer.js';
+import { filterBatch } from '../read/gather.js';
+import type { DeletionVectorMaintainer } from './deletion-vector-maintainer.js';
 import type { BucketLocation, CompactResult } from './merge-tree-compaction.js';
 
 /** The first window of queued files worth compacting, or null. */
@@ -26,31 +28,42 @@ export function pickAppendCompaction(queue: readonly DataFileMeta[], minFileNum:
   return null;
 }
 
-/** Rewrites append files (in sequence order) as files of the target size. */
+/**
+ * Rewrites append files (in sequence order) as files of the target size;
+ * rows their deletion vectors delete are left out, and the vectors retire.
+ */
 export async function rewriteAppendFiles(
   table: FileStoreTable,
   schema: TableSchema,
   where: BucketLocation,
   namer: DataFileNamer,
   files: readonly DataFileMeta[],
+  dv: DeletionVectorMaintainer | null = null,
 ): Promise<DataFileMeta[]> {
   const ordered = [...files].sort((a, b) => (a.minSequenceNumber < b.minSequenceNumber ? -1 : a.minSequenceNumber > b.minSequenceNumber ? 1 : 0));
-  const minSeq = ordered[0]!.minSequenceNumber;
-  const maxSeq = ordered.reduce((m, f) => (f.maxSequenceNumber > m ? f.maxSequenceNumber : m), minSeq);
-  const writer = new CompactFileWriter(table, schema, where.dir, 0, namer, [minSeq, maxSeq]);
+  // output files count up from the first input's sequence number, as Paimon's append compaction does
+  const writer = new CompactFileWriter(table, schema, where.dir, 0, namer, ordered[0]!.minSequenceNumber);
   const ctx: ReadContext = { table, schema, projection: schema.fields, filter: null };
-  const split = {
-    snapshotId: 0,
-    partition: where.partition,
-    partitionBytes: where.partitionBytes,
-    bucket: where.bucket,
-    totalBuckets: where.totalBuckets,
-    bucketPath: where.dir,
-    files: ordered,
-    deletionFiles: ordered.map(() => null),
-    rawConvertible: true,
-  };
-  for await (const batch of readSplit(ctx, split)) await writer.write(batch);
+  for (const file of ordered) {
+    const split = {
+      snapshotId: 0,
+      partition: where.partition,
+      partitionBytes: where.partitionBytes,
+      bucket: where.bucket,
+      totalBuckets: where.totalBuckets,
+      bucketPath: where.dir,
+      files: [file],
+      deletionFiles: [null],
+      rawConvertible: true,
+    };
+    const vector = dv?.vectorOf(file.fileName);
+    let position = 0;
+    for await (const batch of readSplit(ctx, split)) {
+      await writer.write(vector ? filterBatch(batch, vector.keepMask(position, batch.numRows)) : batch);
+      position += batch.numRows;
+    }
+    dv?.removeFile(file.fileName);
+  }
   return writer.close();
 }
 
@@ -65,6 +78,7 @@ export class AppendCompactManager {
     private readonly where: BucketLocation,
     private readonly namer: DataFileNamer,
     restored: readonly DataFileMeta[],
+    private readonly dv: DeletionVectorMaintainer | null = null,
   ) {
     this.smallFile = table.options.compactionFileSize(false);
     this.queue = restored.filter((f) => f.fileSize < this.smallFile);
@@ -85,7 +99,7 @@ export class AppendCompactManager {
     const o = this.table.options;
     const picked = pickAppendCompaction(this.queue, o.compactionMinFileNum, o.targetFileSize(false));
     if (!picked) return;
-    const after = await rewriteAppendFiles(this.table, this.schema, this.where, this.namer, picked);
+    const after = await rewriteAppendFiles(this.table, this.schema, this.where, this.namer, picked, this.dv);
     const gone = new Set(picked.map((f) => f.fileName));
     this.queue = this.queue.filter((f) => !gone.has(f.fileName));
     const last = after[after.length - 1];

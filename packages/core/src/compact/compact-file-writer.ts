@@ -29,8 +29,8 @@ export class CompactFileWriter {
     private readonly dir: string,
     private readonly level: number,
     private readonly namer: DataFileNamer = new DataFileNamer(table.options.dataFilePrefix, `.${table.options.fileFormat}`),
-    /** Sequence range of append output (append rows carry none of their own). */
-    private readonly appendSequence: [bigint, bigint] = [0n, 0n],
+    /** First sequence number of append output: files count up from it (append rows carry none of their own). */
+    private nextAppendSequence = 0n,
   ) {
     this.isPk = schema.primaryKeys.length > 0;
     this.target = table.options.targetFileSize(this.isPk);
@@ -60,7 +60,8 @@ export class CompactFileWriter {
     const keyFieldList = this.isPk ? keyFields(schema) : [];
     let fields = schema.fields;
     let fileBatch: arrow.RecordBatch;
-    let [minSeq, maxSeq] = this.appendSequence;
+    let minSeq = this.nextAppendSequence;
+    let maxSeq = minSeq;
     let minKey: Value[] = [];
     let maxKey: Value[] = [];
     let deleteRows = 0;
@@ -90,6 +91,8 @@ export class CompactFileWriter {
       maxKey = keyIdx.map((i) => getValue(cols[i]!, values.numRows - 1));
     } else {
       fileBatch = concatBatches(batches);
+      maxSeq = minSeq + BigInt(fileBatch.numRows) - 1n;
+      this.nextAppendSequence = maxSeq + 1n;
     }
     const k = keyFieldList.length;
     this.written.push(

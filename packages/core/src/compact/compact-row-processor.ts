@@ -49,6 +49,7 @@ export class CompactRowProcessor {
   private readonly descending: boolean;
   private readonly rowDeduplicate: boolean;
   private readonly width: number;
+  private readonly firstRow: boolean;
   private changelogRows: Value[][] = [];
   private changelogSeqs: bigint[] = [];
   private changelogKinds: number[] = [];
@@ -64,6 +65,7 @@ export class CompactRowProcessor {
     this.descending = o.sequenceDescending;
     this.rowDeduplicate = o.changelogProducerRowDeduplicate;
     this.width = schema.fields.length;
+    this.firstRow = o.mergeEngine === 'first-row';
   }
 
   /** Is the old record ordered after the new one (a larger `sequence.field`)? */
@@ -105,6 +107,8 @@ export class CompactRowProcessor {
   /** Changelog of one key from its value before (a live row, or none) and its final record. */
   private changelog(before: LookupHit | null, final: Final, batch: arrow.RecordBatch, r: number): void {
     if (final.kind === 'old-wins') return;
+    // first-row: a key already stored never changes; only a new key is news (FirstRowMergeFunctionWrapper)
+    if (this.firstRow && before) return;
     const seq = (batch.data.children[0]!.values as BigInt64Array)[r]!;
     const beforeRow = before ? this.values(before.batch, before.row) : null;
     if (final.kind === 'deleted' || isRetract(final.recordKind)) {
@@ -141,7 +145,13 @@ export class CompactRowProcessor {
       if (changelog === 'lookup' && unitLevel0.length > 0 && (await lookup.contains(key, unitLevel0))) this.changelog(before, final, batch, r);
       // a key only the top level holds did not change
       if (changelog === 'full' && (await lookup.contains(key, unitBelowTop))) this.changelog(unitTop.length > 0 ? await lookup.lookup(key, unitTop) : null, final, batch, r);
-      if (final.kind !== 'row' || (dropDelete && isRetract(final.recordKind))) continue;
+      if (final.kind === 'old-wins') continue;
+      if (final.kind === 'deleted') {
+        // without deletion vectors the retraction must stay to hide the older version (unless at the top)
+        if (dropDelete) continue;
+        final = { kind: 'row', recordKind: isRetract(kinds[r]!) ? kinds[r]! : RowKind.DELETE, combined: null };
+      }
+      if (dropDelete && isRetract(final.recordKind)) continue;
       keep[r] = 1;
       if (final.combined || final.recordKind !== kinds[r]) combined.set(r, { kind: final.recordKind, row: final.combined ?? this.values(batch, r) });
     }

@@ -52,7 +52,7 @@ export async function compactTable(table: FileStoreTable, options: CompactOption
   const splits = entriesToSplits(table, schema, latest.id, entries);
   const namer = new DataFileNamer(opts.dataFilePrefix, `.${opts.fileFormat}`);
   const indexes = new Map<string, IndexManifestEntry[]>();
-  if (isPk && opts.deletionVectorsEnabled && latest.indexManifest) {
+  if (opts.deletionVectorsEnabled && latest.indexManifest) {
     for (const e of await table.manifests.indexManifest(latest.indexManifest)) {
       if (e.kind !== FileKind.ADD) continue;
       const key = `${rowKey(e.partition)}/${e.bucket}`;
@@ -67,26 +67,27 @@ export async function compactTable(table: FileStoreTable, options: CompactOption
     let after = split.files;
     let index: { added: IndexFileMeta[]; deleted: IndexFileMeta[] } = { added: [], deleted: [] };
     let changelog: DataFileMeta[] = [];
+    const dv = opts.deletionVectorsEnabled ? await DeletionVectorMaintainer.restore(table, indexes.get(`${rowKey(split.partitionBytes)}/${split.bucket}`) ?? []) : null;
     if (isPk) {
-      const dv = opts.deletionVectorsEnabled ? await DeletionVectorMaintainer.restore(table, indexes.get(`${rowKey(split.partitionBytes)}/${split.bucket}`) ?? []) : null;
       const manager = new MergeTreeCompactManager(table, schema, where, namer, split.files, dv);
       manager.triggerCompaction(options.full === true);
       const result = await manager.drain();
       before = result.before;
       after = result.after;
       changelog = result.changelog;
-      if (dv) index = await dv.flush();
     } else if (options.full) {
-      if (split.files.length > 1) after = await rewriteAppendFiles(table, schema, where, namer, split.files);
+      // a single file is rewritten too when its deletion vector has rows to drop
+      if (split.files.length > 1 || (dv && dv.vectorOf(split.files[0]!.fileName))) after = await rewriteAppendFiles(table, schema, where, namer, split.files, dv);
     } else {
       const small = split.files.filter((f) => f.fileSize < opts.compactionFileSize(false));
       small.sort((a, b) => (a.minSequenceNumber < b.minSequenceNumber ? -1 : 1));
       const picked = pickAppendCompaction(small, opts.compactionMinFileNum, opts.targetFileSize(false));
       if (picked) {
         before = picked;
-        after = await rewriteAppendFiles(table, schema, where, namer, picked);
+        after = await rewriteAppendFiles(table, schema, where, namer, picked, dv);
       }
     }
+    if (dv) index = await dv.flush();
     if (after !== split.files && before.length + after.length + index.added.length + index.deleted.length > 0) {
       messages.push({
         partition: split.partitionBytes,

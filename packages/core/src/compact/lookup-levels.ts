@@ -33,7 +33,8 @@ export interface LookupHit {
 }
 
 interface FileIndex {
-  positions: Map<unknown, { batch: number; row: number; position: number }>;
+  /** The file's record of each key; `retract` when it is a -U/-D (the key is gone from here down). */
+  positions: Map<unknown, { batch: number; row: number; position: number; retract: boolean }>;
   /** Every key with a record in the file, retractions included. */
   keys: Set<unknown>;
   batches: arrow.RecordBatch[];
@@ -65,6 +66,8 @@ export class LookupLevels {
       const at = index.positions.get(key);
       if (!at) continue;
       if (this.dv?.vectorOf(file.fileName)?.isDeleted(at.position)) continue;
+      // the newest version is a deletion: older levels hold nothing live for the key (Paimon's LookupLevels)
+      if (at.retract) return null;
       return { file, position: at.position, batch: index.batches[at.batch]!, row: at.row };
     }
     return null;
@@ -97,7 +100,7 @@ export class LookupLevels {
       rawConvertible: false,
     };
     const batches = await readKeyValueFile(ctx, split, file);
-    const positions = new Map<unknown, { batch: number; row: number; position: number }>();
+    const positions = new Map<unknown, { batch: number; row: number; position: number; retract: boolean }>();
     const keys = new Set<unknown>();
     let position = 0;
     batches.forEach((b, bi) => {
@@ -105,7 +108,7 @@ export class LookupLevels {
       for (let r = 0; r < b.numRows; r++, position++) {
         const key = this.keyOf(b, r);
         keys.add(key);
-        if (!isRetract(kinds[r]!)) positions.set(key, { batch: bi, row: r, position });
+        positions.set(key, { batch: bi, row: r, position, retract: isRetract(kinds[r]!) });
       }
     });
     index = { positions, keys, batches };

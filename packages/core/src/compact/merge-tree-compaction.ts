@@ -158,6 +158,8 @@ export class MergeTreeCompactManager {
   /** Level 0 is always emptied (lookup / deletion-vector tables; `compaction.force-up-level-0`). */
   private readonly forceUpLevel0: boolean;
   private running: Promise<CompactResult> | null = null;
+  /** Set when the running task has settled: its result can be taken without waiting. */
+  private settled = false;
   private readonly lookup: LookupLevels | null;
   private readonly fold: boolean;
   private failure: unknown = null;
@@ -235,13 +237,23 @@ export class MergeTreeCompactManager {
       });
     }
     const task = new MergeTreeCompactTask(this.table, this.schema, this.where, this.namer, this.compare, unit, dropDelete, levels.maxLevel, processor, this.dv, fullChangelog);
+    this.settled = false;
     this.running = task.run().then(
-      (r) => r,
+      (r) => {
+        this.settled = true;
+        return r;
+      },
       (e) => {
         this.failure = e;
+        this.settled = true;
         return emptyResult();
       },
     );
+  }
+
+  /** Takes a finished compaction's result (as Paimon's writer does at each flush), without waiting. */
+  async collectFinished(): Promise<void> {
+    if (this.running && this.settled) await this.awaitRunning();
   }
 
   /** Waits for the running compaction when runs pile up past the stop trigger. */

@@ -81,7 +81,8 @@ export class AppendBucketWriter implements BucketWriter {
     private nextSequence: bigint,
   ) {
     // Unaware-bucket tables (bucket -1) are compacted by a separate job, as in Paimon.
-    this.compactor = ctx.compact && ctx.location.totalBuckets > 0 ? new AppendCompactManager(ctx.table, ctx.schema, ctx.location, ctx.namer, ctx.restoredFiles) : null;
+    this.compactor =
+      ctx.compact && ctx.location.totalBuckets > 0 ? new AppendCompactManager(ctx.table, ctx.schema, ctx.location, ctx.namer, ctx.restoredFiles, ctx.deletionVectors) : null;
   }
 
   get bufferedBytes(): number {
@@ -142,7 +143,8 @@ export class AppendBucketWriter implements BucketWriter {
     await this.flush();
     const newFiles = this.files.splice(0);
     const compacted = this.compactor ? this.compactor.drain() : { before: [], after: [] };
-    return { newFiles, changelogFiles: [], compactBefore: compacted.before, compactAfter: compacted.after, compactChangelog: [], newIndexFiles: [], deletedIndexFiles: [] };
+    const index = this.ctx.deletionVectors ? await this.ctx.deletionVectors.flush() : { added: [], deleted: [] };
+    return { newFiles, changelogFiles: [], compactBefore: compacted.before, compactAfter: compacted.after, compactChangelog: [], newIndexFiles: index.added, deletedIndexFiles: index.deleted };
   }
 }
 
@@ -194,7 +196,8 @@ export class KeyValueBucketWriter implements BucketWriter {
 
   async flush(): Promise<void> {
     if (this.buffer.length === 0) return;
-    // A write stall: too many sorted runs wait for the running compaction first.
+    // A finished compaction is folded in; a write stall: too many sorted runs wait for the running one.
+    await this.compactor?.collectFinished();
     await this.compactor?.stallIfNeeded();
     const chunks = this.buffer;
     this.buffer = [];

@@ -88,7 +88,7 @@ export class TableWrite {
     if (!['parquet', 'avro', 'orc'].includes(options.fileFormat)) {
       throw new PaimonError('UNSUPPORTED_FORMAT', `table ${table.name}: writing file.format ${options.fileFormat} is not supported (parquet, orc and avro are)`);
     }
-    if (this.isPk && options.deletionVectorsEnabled && options.manifestFormat !== 'avro') {
+    if (options.deletionVectorsEnabled && !options.writeOnly && options.manifestFormat !== 'avro') {
       throw new PaimonError('UNSUPPORTED_FORMAT', `table ${table.name}: writing deletion vectors with manifest.format ${options.manifestFormat} is not supported (avro is)`);
     }
     if (options.manifestFormat !== 'avro' && options.manifestFormat !== 'orc') {
@@ -252,7 +252,7 @@ export class TableWrite {
       restoredFiles: this.writeOptions.ignorePreviousFiles ? [] : (this.restoredFiles?.get(key) ?? []),
       compact: !options.writeOnly,
       deletionVectors:
-        this.isPk && options.deletionVectorsEnabled && !options.writeOnly
+        options.deletionVectorsEnabled && !options.writeOnly
           ? await DeletionVectorMaintainer.restore(this.table, this.writeOptions.ignorePreviousFiles ? [] : (this.restoredIndexes.get(key) ?? []))
           : null,
       dir,
