@@ -3,28 +3,15 @@
  * keys, small files for append tables) or, with --full, rewrite each bucket
  * as one sorted run; then show what changed.
  */
-import { FileStoreTable, PaimonError } from '@paimon-ts/core';
+import { FileStoreTable } from '@paimon-ts/core';
 import { renderTable } from '../output/formats.js';
 import { Progress } from '../output/progress.js';
+import { partitionSpec } from '../input/partition-spec.js';
 
 export interface CompactCliOptions {
   full?: boolean;
   /** Repeated `--partition col=value`. */
   partition?: string[];
-}
-
-/** `col=value` pairs as a partition spec (values stay text; core types them). */
-export function partitionSpec(pairs: readonly string[]): Record<string, string> | undefined {
-  if (pairs.length === 0) return undefined;
-  const spec: Record<string, string> = {};
-  for (const pair of pairs) {
-    const eq = pair.indexOf('=');
-    const key = eq < 0 ? '' : pair.slice(0, eq).trim();
-    if (key === '') throw new PaimonError('INVALID_ARGUMENT', `--partition expects column=value, got ${JSON.stringify(pair)}`);
-    if (key in spec) throw new PaimonError('INVALID_ARGUMENT', `--partition names ${key} twice`);
-    spec[key] = pair.slice(eq + 1);
-  }
-  return spec;
 }
 
 async function census(t: FileStoreTable) {

@@ -6,24 +6,12 @@
 import { FileStoreTable, PaimonError, rescaleBuckets } from '@paimon-ts/core';
 import { renderTable } from '../output/formats.js';
 import { Progress } from '../output/progress.js';
+import { partitionSpec } from '../input/partition-spec.js';
 
 export interface RescaleCliOptions {
   bucket: string;
   /** Repeated `--partition col=value` (one per partition column). */
   partition?: string[];
-}
-
-function partitionSpec(pairs: readonly string[]): Record<string, string> | undefined {
-  if (pairs.length === 0) return undefined;
-  const spec: Record<string, string> = {};
-  for (const pair of pairs) {
-    const eq = pair.indexOf('=');
-    const key = eq < 0 ? '' : pair.slice(0, eq).trim();
-    if (key === '') throw new PaimonError('INVALID_ARGUMENT', `--partition expects column=value, got ${JSON.stringify(pair)}`);
-    if (key in spec) throw new PaimonError('INVALID_ARGUMENT', `--partition names ${key} twice`);
-    spec[key] = pair.slice(eq + 1);
-  }
-  return spec;
 }
 
 export async function rescale(tablePath: string, o: RescaleCliOptions, out: NodeJS.WritableStream): Promise<void> {

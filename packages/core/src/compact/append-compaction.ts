@@ -13,7 +13,8 @@ import type { DataFileNamer } from '../write/data-file-writer.js';
 import { CompactFileWriter } from './compact-file-writer.js';
 import { filterBatch } from '../read/gather.js';
 import type { DeletionVectorMaintainer } from './deletion-vector-maintainer.js';
-import type { BucketLocation, CompactResult } from './merge-tree-compaction.js';
+import type { CompactResult } from './merge-tree-compaction.js';
+import { bucketSplit, type BucketLocation } from './bucket-location.js';
 
 /** The first window of queued files worth compacting, or null. */
 export function pickAppendCompaction(queue: readonly DataFileMeta[], minFileNum: number, targetFileSize: number): DataFileMeta[] | null {
@@ -45,17 +46,7 @@ export async function rewriteAppendFiles(
   const writer = new CompactFileWriter(table, schema, where.dir, 0, namer, ordered[0]!.minSequenceNumber);
   const ctx: ReadContext = { table, schema, projection: schema.fields, filter: null };
   for (const file of ordered) {
-    const split = {
-      snapshotId: 0,
-      partition: where.partition,
-      partitionBytes: where.partitionBytes,
-      bucket: where.bucket,
-      totalBuckets: where.totalBuckets,
-      bucketPath: where.dir,
-      files: [file],
-      deletionFiles: [null],
-      rawConvertible: true,
-    };
+    const split = bucketSplit(where, [file], true);
     const vector = dv?.vectorOf(file.fileName);
     let position = 0;
     for await (const batch of readSplit(ctx, split)) {

@@ -97,8 +97,8 @@ export async function compactTable(table: FileStoreTable, options: CompactOption
         compactBefore: before,
         compactAfter: after,
         compactChangelog: changelog,
-        newIndexFiles: index.added,
-        deletedIndexFiles: index.deleted,
+        compactNewIndexFiles: index.added,
+        compactDeletedIndexFiles: index.deleted,
       });
     }
     options.onProgress?.(++done, splits.length);

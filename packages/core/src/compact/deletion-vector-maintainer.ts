@@ -9,7 +9,7 @@ import { PaimonError } from '../errors.js';
 import { BitmapDeletionVector, readDeletionVector, writeDeletionVectorIndexFile } from '../spec/deletion-vector.js';
 import { DELETION_VECTORS_INDEX, type IndexManifestEntry } from '../spec/index-manifest-entry.js';
 import type { FileStoreTable } from '../table/table.js';
-import { indexPath } from '../table/paths.js';
+import { indexFileName, indexPath } from '../table/paths.js';
 
 /** An index file as a commit message carries it (an index manifest entry without kind, partition, bucket). */
 export type IndexFileMeta = Omit<IndexManifestEntry, 'kind' | 'partition' | 'bucket'>;
@@ -79,7 +79,7 @@ export class DeletionVectorMaintainer {
       return { added: [], deleted };
     }
     const { bytes, ranges } = writeDeletionVectorIndexFile(live, { bitmap64: this.table.options.deletionVectorsBitmap64 });
-    const fileName = `index-${randomUUID()}-0`;
+    const fileName = indexFileName(randomUUID(), 0);
     await this.table.fileIO.writeFile(indexPath(this.table.path, fileName), bytes, false);
     const meta: IndexFileMeta = {
       indexType: DELETION_VECTORS_INDEX,

@@ -13,7 +13,7 @@ import type { Value } from '../types/values.js';
 import { readKeyValueFile, type ReadContext } from '../read/split-reader.js';
 import { isRetract } from '../merge/merge-function.js';
 import type { DeletionVectorMaintainer } from './deletion-vector-maintainer.js';
-import type { BucketLocation } from './merge-tree-compaction.js';
+import { bucketSplit, type BucketLocation } from './bucket-location.js';
 
 /** A Map key for a primary key's values (numbers, bigints and strings compare by value). */
 export function lookupKey(values: readonly Value[]): unknown {
@@ -88,17 +88,7 @@ export class LookupLevels {
     if (index) return index;
     const { table, schema, where } = this;
     const ctx: ReadContext = { table, schema, projection: schema.fields, filter: null };
-    const split = {
-      snapshotId: 0,
-      partition: where.partition,
-      partitionBytes: where.partitionBytes,
-      bucket: where.bucket,
-      totalBuckets: where.totalBuckets,
-      bucketPath: where.dir,
-      files: [file],
-      deletionFiles: [null],
-      rawConvertible: false,
-    };
+    const split = bucketSplit(where, [file], false);
     const batches = await readKeyValueFile(ctx, split, file);
     const positions = new Map<unknown, { batch: number; row: number; position: number; retract: boolean }>();
     const keys = new Set<unknown>();

@@ -10,7 +10,6 @@
 import type { DataFileMeta } from '../spec/data-file-meta.js';
 import type { TableSchema } from '../spec/table-schema.js';
 import type { FileStoreTable } from '../table/table.js';
-import type { Value } from '../types/values.js';
 import { readMerged, type ReadContext } from '../read/split-reader.js';
 import type { DeletionVectorMaintainer } from './deletion-vector-maintainer.js';
 import { LookupLevels } from './lookup-levels.js';
@@ -21,11 +20,13 @@ import { DataFileNamer } from '../write/data-file-writer.js';
 function changelogNamer(table: FileStoreTable): DataFileNamer {
   return new DataFileNamer(table.options.changelogFilePrefix, `.${table.options.changelogFileFormat}`);
 }
-import type { DataSplit } from '../scan/split.js';
 import { CompactFileWriter } from './compact-file-writer.js';
 import { intervalPartition, type KeyCompare } from './interval-partition.js';
 import { serializedKeyCompare } from './key-compare.js';
 import { Levels } from './levels.js';
+import { bucketSplit, type BucketLocation } from './bucket-location.js';
+
+export type { BucketLocation } from './bucket-location.js';
 import { forcePickLevel0, pickUniversal, type CompactUnit, type UniversalOptions } from './universal-compaction.js';
 
 export interface CompactResult {
@@ -37,13 +38,6 @@ export interface CompactResult {
 
 const emptyResult = (): CompactResult => ({ before: [], after: [], changelog: [] });
 
-export interface BucketLocation {
-  partition: Value[];
-  partitionBytes: Uint8Array;
-  bucket: number;
-  totalBuckets: number;
-  dir: string;
-}
 
 /** Rewrites or upgrades the files of one compaction unit. */
 export class MergeTreeCompactTask {
@@ -118,17 +112,7 @@ export class MergeTreeCompactTask {
     const ctx: ReadContext = { table, schema, projection: schema.fields, filter: null };
     for (const section of sections) {
       const files = section.flat();
-      const split: DataSplit = {
-        snapshotId: 0,
-        partition: where.partition,
-        partitionBytes: where.partitionBytes,
-        bucket: where.bucket,
-        totalBuckets: where.totalBuckets,
-        bucketPath: where.dir,
-        files,
-        deletionFiles: files.map(() => null),
-        rawConvertible: false,
-      };
+      const split = bucketSplit(where, files, false);
       const merged = readMerged(ctx, split, { keepRetracts: !this.dropDelete || this.processor !== null, ...(this.dv ? { deletionVectors: this.dv.all() } : {}) });
       for await (const batch of merged) {
         if (!this.processor) {

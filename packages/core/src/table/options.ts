@@ -172,7 +172,7 @@ export const OPTIONS = {
   deletionVectorIndexFileTargetSize: o('deletion-vector.index-file.target-size', '2 mb', MEMORY),
   dynamicBucketTargetRowNum: o('dynamic-bucket.target-row-num', '2000000', { type: 'long', min: 1 }),
   dynamicBucketInitialBuckets: o('dynamic-bucket.initial-buckets', null, atLeast(1)),
-  dynamicBucketMaxBuckets: o('dynamic-bucket.max-buckets', '-1', INT),
+  dynamicBucketMaxBuckets: o('dynamic-bucket.max-buckets', '-1', { type: 'int', check: (n) => n === -1 || n > 0, expect: '-1 (unlimited) or a bucket count > 0' }),
   dynamicBucketAssignerParallelism: o('dynamic-bucket.assigner-parallelism', null, atLeast(1)),
   crossPartitionUpsertIndexTtl: o('cross-partition-upsert.index-ttl', null, DURATION),
   crossPartitionUpsertBootstrapParallelism: o('cross-partition-upsert.bootstrap-parallelism', '10', atLeast(1)),
@@ -658,6 +658,15 @@ export class CoreOptions {
   }
   get deletionVectorsModifiable(): boolean {
     return this.bool('deletionVectorsModifiable');
+  }
+  /** Keys a dynamic bucket takes before the assigner opens another one. */
+  get dynamicBucketTargetRowNum(): number {
+    return this.int('dynamicBucketTargetRowNum');
+  }
+  /** Upper bound of buckets per partition in dynamic-bucket mode; -1 for none. */
+  get dynamicBucketMaxBuckets(): number {
+    const spec = OPTIONS.dynamicBucketMaxBuckets;
+    return parseIntValue(this.get('dynamicBucketMaxBuckets')!, spec.key, spec.kind as Extract<OptionKind, { type: 'int' }>);
   }
 }
 

@@ -19,6 +19,8 @@ export const tagDir = (branchRoot: string) => `${branchRoot}/tag`;
 export const tagPath = (branchRoot: string, name: string) => `${branchRoot}/tag/tag-${name}`;
 export const manifestPath = (tablePath: string, name: string) => `${tablePath}/manifest/${name}`;
 export const indexPath = (tablePath: string, name: string) => `${tablePath}/index/${name}`;
+/** A new index file's name (Paimon's IndexPathFactory: a writer's uuid, then a counter). */
+export const indexFileName = (uuid: string, n: number) => `index-${uuid}-${n}`;
 
 export function bucketDirName(bucket: number): string {
   return bucket === -2 ? 'bucket-postpone' : `bucket-${bucket}`;

@@ -1,8 +1,8 @@
 /**
- * Buckets for a whole batch at once: each row's bucket-key BinaryRow is
- * written into one reused buffer straight from the Arrow columns and hashed
- * (spec 5.4, 5.5), with no per-row objects. Key types without a fast path
- * fall back to the generic BinaryRow encoder.
+ * Key hashes and buckets for a whole batch at once: each row's key BinaryRow
+ * is written into one reused buffer straight from the Arrow columns and
+ * hashed (spec 5.4, 5.5), with no per-row objects. Key types without a fast
+ * path fall back to the generic BinaryRow encoder.
  */
 import type * as arrow from 'apache-arrow';
 import { bucketOfHash, encodeBinaryRow, fixedPartSize, hashBinaryRowBytes, nullBitsSizeInBytes } from '../spec/binary-row.js';
@@ -72,26 +72,20 @@ function slotWriter(type: DataType): SlotWriter | null {
   }
 }
 
-/** Computes the bucket of every row of a batch for the given bucket-key columns. */
-export class BucketAssigner {
+/** `BinaryRow.hashCode()` of every row's projection onto the given key columns. */
+export class KeyHasher {
   private readonly writers: (SlotWriter | null)[];
   private buffer = new Uint8Array(256);
   private view = new DataView(this.buffer.buffer);
 
-  constructor(
-    private readonly types: readonly DataType[],
-    private readonly numBuckets: number,
-  ) {
+  constructor(private readonly types: readonly DataType[]) {
     this.writers = types.map(slotWriter);
   }
 
-  assign(columns: readonly arrow.Data[], rows: number): Int32Array {
+  hashes(columns: readonly arrow.Data[], rows: number): Int32Array {
     const out = new Int32Array(rows);
     if (this.writers.some((w) => w === null)) {
-      for (let r = 0; r < rows; r++) {
-        const row = encodeBinaryRow(columns.map((c) => getValue(c, r)), this.types);
-        out[r] = bucketOfHash(hashBinaryRowBytes(row), this.numBuckets);
-      }
+      for (let r = 0; r < rows; r++) out[r] = hashBinaryRowBytes(encodeBinaryRow(columns.map((c) => getValue(c, r)), this.types));
       return out;
     }
     const arity = this.types.length;
@@ -118,8 +112,26 @@ export class BucketAssigner {
         }
         end = this.writers[k]!(c, r, view, bytes, nullBytes + 8 * k, end);
       }
-      out[r] = bucketOfHash(hashBinaryRowBytes(bytes.subarray(0, end)), this.numBuckets);
+      out[r] = hashBinaryRowBytes(bytes.subarray(0, end));
     }
+    return out;
+  }
+}
+
+/** Computes the bucket of every row of a batch for the given bucket-key columns (fixed-bucket tables). */
+export class BucketAssigner {
+  private readonly hasher: KeyHasher;
+
+  constructor(
+    types: readonly DataType[],
+    private readonly numBuckets: number,
+  ) {
+    this.hasher = new KeyHasher(types);
+  }
+
+  assign(columns: readonly arrow.Data[], rows: number): Int32Array {
+    const out = this.hasher.hashes(columns, rows);
+    for (let r = 0; r < rows; r++) out[r] = bucketOfHash(out[r]!, this.numBuckets);
     return out;
   }
 }

@@ -11,6 +11,7 @@ import type { TableSchema } from '../spec/table-schema.js';
 import { keyFields, trimmedPrimaryKeys } from '../spec/table-schema.js';
 import { buildData, getValue } from '../types/arrow-values.js';
 import { compareValues, type Value } from '../types/values.js';
+import type { DataField } from '../types/data-type.js';
 import type { FileIO } from '../io/file-io.js';
 import { gatherBatch } from '../read/gather.js';
 import { isRetract, type KeyGroup, type MergeEngine } from '../merge/merge-function.js';
@@ -63,8 +64,8 @@ export interface BucketIncrement {
   compactAfter: DataFileMeta[];
   compactChangelog: DataFileMeta[];
   /** Deletion-vector index files the compactions produced and retired. */
-  newIndexFiles: IndexFileMeta[];
-  deletedIndexFiles: IndexFileMeta[];
+  compactNewIndexFiles: IndexFileMeta[];
+  compactDeletedIndexFiles: IndexFileMeta[];
 }
 
 
@@ -144,7 +145,7 @@ export class AppendBucketWriter implements BucketWriter {
     const newFiles = this.files.splice(0);
     const compacted = this.compactor ? this.compactor.drain() : { before: [], after: [] };
     const index = this.ctx.deletionVectors ? await this.ctx.deletionVectors.flush() : { added: [], deleted: [] };
-    return { newFiles, changelogFiles: [], compactBefore: compacted.before, compactAfter: compacted.after, compactChangelog: [], newIndexFiles: index.added, deletedIndexFiles: index.deleted };
+    return { newFiles, changelogFiles: [], compactBefore: compacted.before, compactAfter: compacted.after, compactChangelog: [], compactNewIndexFiles: index.added, compactDeletedIndexFiles: index.deleted };
   }
 }
 
@@ -297,39 +298,20 @@ export class KeyValueBucketWriter implements BucketWriter {
             }),
           );
     const file = kvBatch(this.ctx.schema, values, seqs, kindsOut);
-    const keyFieldList = keyFields(this.ctx.schema);
-    const firstKey = keys.map((k) => k(globalOf(chunkSel[0]!, rowSel[0]!)));
-    const lastKey = keys.map((k) => k(globalOf(chunkSel[chunkSel.length - 1]!, rowSel[rowSel.length - 1]!)));
     let minSeq = seqs[0]!;
     let maxSeq = seqs[0]!;
     for (const s of seqs) {
       if (s < minSeq) minSeq = s;
       if (s > maxSeq) maxSeq = s;
     }
-    const k = keyFieldList.length;
     this.files.push(
-      await writeDataFile(
-        this.ctx.fileIO,
-        {
-          dir: this.ctx.dir,
-          fileName: this.ctx.namer.next(),
-          fields: file.fields,
-          batches: [file.batch],
-          valueColumns: this.ctx.schema.fields.map((_, i) => k + 2 + i),
-          keyColumns: keyFieldList.map((_, i) => i),
-          statsModes: this.ctx.statsModes,
-          keyStatsModes: this.keyIndexes.map((i) => this.ctx.statsModes[i]!),
-          minSequenceNumber: minSeq,
-          maxSequenceNumber: maxSeq,
-          minKey: firstKey,
-          maxKey: lastKey,
-          deleteRowCount: kindsOut.filter(isRetract).length,
-          schemaId: this.ctx.schema.id,
-          level: 0,
-          compression: this.ctx.compression,
-        },
-        keyFieldList,
-      ),
+      await this.writeLevel0(file, this.ctx.namer, this.ctx.compression, {
+        minSeq,
+        maxSeq,
+        minKey: keys.map((k) => k(globalOf(chunkSel[0]!, rowSel[0]!))),
+        maxKey: keys.map((k) => k(globalOf(chunkSel[chunkSel.length - 1]!, rowSel[rowSel.length - 1]!))),
+        deletes: kindsOut.filter(isRetract).length,
+      }),
     );
     if (this.compactor) {
       this.compactor.addNewFile(this.files[this.files.length - 1]!);
@@ -365,32 +347,47 @@ export class KeyValueBucketWriter implements BucketWriter {
     }
     const values = gatherBatch(chunks[0]!.batch.schema, chunks.map((c) => c.batch), { chunk: chunkSel, row: rowSel });
     const file = kvBatch(this.ctx.schema, values, seqs, kinds);
+    this.changelogs.push(
+      await this.writeLevel0(file, this.changelogNamer!, this.ctx.table.options.changelogFileCompression, {
+        minSeq,
+        maxSeq,
+        minKey: keys.map((key) => key(order[0]!)),
+        maxKey: keys.map((key) => key(order[n - 1]!)),
+        deletes,
+      }),
+    );
+  }
+
+  /** One level-0 file in the primary-key layout (data or changelog), its key stats on the key columns. */
+  private writeLevel0(
+    file: { fields: DataField[]; batch: arrow.RecordBatch },
+    namer: DataFileNamer,
+    compression: string,
+    meta: { minSeq: bigint; maxSeq: bigint; minKey: Value[]; maxKey: Value[]; deletes: number },
+  ): Promise<DataFileMeta> {
     const keyFieldList = keyFields(this.ctx.schema);
     const k = keyFieldList.length;
-    const options = this.ctx.table.options;
-    this.changelogs.push(
-      await writeDataFile(
-        this.ctx.fileIO,
-        {
-          dir: this.ctx.dir,
-          fileName: this.changelogNamer!.next(),
-          fields: file.fields,
-          batches: [file.batch],
-          valueColumns: this.ctx.schema.fields.map((_, i) => k + 2 + i),
-          keyColumns: keyFieldList.map((_, i) => i),
-          statsModes: this.ctx.statsModes,
-          keyStatsModes: this.keyIndexes.map((i) => this.ctx.statsModes[i]!),
-          minSequenceNumber: minSeq,
-          maxSequenceNumber: maxSeq,
-          minKey: keys.map((key) => key(order[0]!)),
-          maxKey: keys.map((key) => key(order[n - 1]!)),
-          deleteRowCount: deletes,
-          schemaId: this.ctx.schema.id,
-          level: 0,
-          compression: options.changelogFileCompression,
-        },
-        keyFieldList,
-      ),
+    return writeDataFile(
+      this.ctx.fileIO,
+      {
+        dir: this.ctx.dir,
+        fileName: namer.next(),
+        fields: file.fields,
+        batches: [file.batch],
+        valueColumns: this.ctx.schema.fields.map((_, i) => k + 2 + i),
+        keyColumns: keyFieldList.map((_, i) => i),
+        statsModes: this.ctx.statsModes,
+        keyStatsModes: this.keyIndexes.map((i) => this.ctx.statsModes[i]!),
+        minSequenceNumber: meta.minSeq,
+        maxSequenceNumber: meta.maxSeq,
+        minKey: meta.minKey,
+        maxKey: meta.maxKey,
+        deleteRowCount: meta.deletes,
+        schemaId: this.ctx.schema.id,
+        level: 0,
+        compression,
+      },
+      keyFieldList,
     );
   }
 
@@ -418,8 +415,8 @@ export class KeyValueBucketWriter implements BucketWriter {
       compactBefore: compacted.before,
       compactAfter: compacted.after,
       compactChangelog: compacted.changelog,
-      newIndexFiles: index.added,
-      deletedIndexFiles: index.deleted,
+      compactNewIndexFiles: index.added,
+      compactDeletedIndexFiles: index.deleted,
     };
   }
 }

@@ -18,7 +18,7 @@ import { compareValues, type Value } from '../types/values.js';
 import type { DataType } from '../types/data-type.js';
 import { avroCodecOf, ManifestWriter } from './manifest-writer.js';
 import type { IndexFileMeta } from '../compact/deletion-vector-maintainer.js';
-import type { IndexManifestEntry } from '../spec/index-manifest-entry.js';
+import { HASH_INDEX, type IndexManifestEntry } from '../spec/index-manifest-entry.js';
 
 /** What one bucket wrote: new files, and what its compactions replaced (Paimon's CommitMessageImpl). */
 export interface CommitMessage {
@@ -34,9 +34,20 @@ export interface CommitMessage {
   compactAfter?: DataFileMeta[];
   /** Changelog derived by compaction (`lookup`, `full-compaction` producers). */
   compactChangelog?: DataFileMeta[];
-  /** Deletion-vector index files compactions wrote and retired (COMPACT snapshot). */
+  /**
+   * Index files written and retired with the new files (APPEND or OVERWRITE
+   * snapshot): dynamic-bucket HASH indexes, deletion vectors of a DELETE.
+   */
   newIndexFiles?: IndexFileMeta[];
   deletedIndexFiles?: IndexFileMeta[];
+  /** Deletion-vector index files compactions wrote and retired (COMPACT snapshot). */
+  compactNewIndexFiles?: IndexFileMeta[];
+  compactDeletedIndexFiles?: IndexFileMeta[];
+}
+
+interface IndexChanges {
+  added: IndexManifestEntry[];
+  removed: IndexManifestEntry[];
 }
 
 /** INSERT OVERWRITE scopes: the whole table, the partitions present in the data, or one given partition. */
@@ -105,10 +116,12 @@ export class TableCommit {
     const compactAdded = entries(FileKind.ADD, (m) => m.compactAfter);
     const compactRemoved = entries(FileKind.DELETE, (m) => m.compactBefore);
     const compactChangelog = entries(FileKind.ADD, (m) => m.compactChangelog);
-    const hasAppend = appended.length > 0 || changelog.length > 0 || !!options.overwrite;
-    const indexAdded = messages.flatMap((m) => (m.newIndexFiles ?? []).map((f) => ({ ...f, kind: FileKind.ADD, partition: m.partition, bucket: m.bucket })));
-    const indexRemoved = messages.flatMap((m) => (m.deletedIndexFiles ?? []).map((f) => ({ ...f, kind: FileKind.DELETE, partition: m.partition, bucket: m.bucket })));
-    const hasCompact = compactAdded.length > 0 || compactRemoved.length > 0 || compactChangelog.length > 0 || indexAdded.length + indexRemoved.length > 0;
+    const indexEntries = (kind: FileKind, pick: (m: CommitMessage) => readonly IndexFileMeta[] | undefined): IndexManifestEntry[] =>
+      messages.flatMap((m) => (pick(m) ?? []).map((f) => ({ ...f, kind, partition: m.partition, bucket: m.bucket })));
+    const appendIndex: IndexChanges = { added: indexEntries(FileKind.ADD, (m) => m.newIndexFiles), removed: indexEntries(FileKind.DELETE, (m) => m.deletedIndexFiles) };
+    const compactIndex: IndexChanges = { added: indexEntries(FileKind.ADD, (m) => m.compactNewIndexFiles), removed: indexEntries(FileKind.DELETE, (m) => m.compactDeletedIndexFiles) };
+    const hasAppend = appended.length > 0 || changelog.length > 0 || appendIndex.added.length + appendIndex.removed.length > 0 || !!options.overwrite;
+    const hasCompact = compactAdded.length > 0 || compactRemoved.length > 0 || compactChangelog.length > 0 || compactIndex.added.length + compactIndex.removed.length > 0;
     if (!hasAppend && !hasCompact) return null;
     if (identifier !== BATCH_COMMIT_IDENTIFIER) {
       const mine = await this.latestOfUser(await table.snapshots.latest());
@@ -117,10 +130,10 @@ export class TableCommit {
     let last: Snapshot | null = null;
     if (hasAppend) {
       const kind: CommitKind = options.kind ?? (options.overwrite ? 'OVERWRITE' : 'APPEND');
-      last = await this.commitChanges(kind, appended, [], changelog, identifier, options);
+      last = await this.commitChanges(kind, appended, [], changelog, identifier, options, appendIndex);
     }
     if (hasCompact) {
-      last = await this.commitChanges('COMPACT', compactAdded, compactRemoved, compactChangelog, identifier, { ...options, overwrite: undefined }, { added: indexAdded, removed: indexRemoved });
+      last = await this.commitChanges('COMPACT', compactAdded, compactRemoved, compactChangelog, identifier, { ...options, overwrite: undefined }, compactIndex);
     }
     return last;
   }
@@ -133,7 +146,7 @@ export class TableCommit {
     changelog: ManifestEntry[],
     identifier: bigint,
     options: CommitOptions,
-    index: { added: IndexManifestEntry[]; removed: IndexManifestEntry[] } = { added: [], removed: [] },
+    index: IndexChanges = { added: [], removed: [] },
   ): Promise<Snapshot> {
     const table = this.table;
     const schema = table.schema;
@@ -144,9 +157,10 @@ export class TableCommit {
       const latest = await table.snapshots.latest();
       const metas = await this.manifestsOf(latest);
       let deletes = removed;
-      if (options.overwrite || removed.length > 0) {
+      const overwritten = options.overwrite ? this.overwriteScope(added, options.overwrite, partitionTypes) : null;
+      if (overwritten || removed.length > 0) {
         const live = await this.readAll(metas);
-        if (options.overwrite) deletes = [...removed, ...this.overwriteDeletes(live, added, options.overwrite, partitionTypes)];
+        if (overwritten) deletes = [...removed, ...live.filter((e) => overwritten(e.partition)).map((e) => ({ ...e, kind: FileKind.DELETE }))];
         this.checkConflicts(live, deletes, latest);
       }
       const writer = new ManifestWriter(
@@ -185,10 +199,9 @@ export class TableCommit {
           nextRowId: latest?.nextRowId ?? 0,
         };
         let indexChange = index;
-        if (options.overwrite && latest?.indexManifest && deletes.length > 0) {
-          // deletion vectors of files the overwrite removed retire with them
-          const gone = new Set(deletes.map((e) => e.file.fileName));
-          const stale = (await table.manifests.indexManifest(latest.indexManifest)).filter((e) => e.kind === FileKind.ADD && (e.dvRanges ?? []).every((r) => gone.has(r.dataFileName)));
+        if (overwritten && latest?.indexManifest) {
+          // The replaced partitions' index files (deletion vectors, key hashes) retire with their data (OverwriteChangesProvider).
+          const stale = (await table.manifests.indexManifest(latest.indexManifest)).filter((e) => e.kind === FileKind.ADD && overwritten(e.partition));
           if (stale.length > 0) indexChange = { added: index.added, removed: [...index.removed, ...stale] };
         }
         if (indexChange.added.length + indexChange.removed.length > 0) {
@@ -222,15 +235,26 @@ export class TableCommit {
    * The index manifest after retiring and adding index files: the complete
    * list of live index files, as Paimon keeps it; null when none is left.
    */
-  private async nextIndexManifest(latest: Snapshot | null, index: { added: IndexManifestEntry[]; removed: IndexManifestEntry[] }, writer: ManifestWriter): Promise<string | null> {
+  private async nextIndexManifest(latest: Snapshot | null, index: IndexChanges, writer: ManifestWriter): Promise<string | null> {
     const live = latest?.indexManifest ? (await this.table.manifests.indexManifest(latest.indexManifest)).filter((e) => e.kind === FileKind.ADD) : [];
+    const liveNames = new Set(live.map((e) => e.fileName));
     const gone = new Set(index.removed.map((e) => e.fileName));
     for (const name of gone) {
-      if (!live.some((e) => e.fileName === name)) {
-        throw new PaimonError('COMMIT_CONFLICT', `table ${this.table.name}: index file ${name} to retire is not in snapshot ${latest?.id ?? 'none'}; another writer changed the deletion vectors`);
+      if (!liveNames.has(name)) {
+        throw new PaimonError('COMMIT_CONFLICT', `table ${this.table.name}: index file ${name} to retire is not in snapshot ${latest?.id ?? 'none'}; another writer changed the table's index files`);
       }
     }
     const next = [...live.filter((e) => !gone.has(e.fileName)), ...index.added];
+    // A bucket has one HASH file; two mean another writer assigned keys in the same bucket meanwhile.
+    const hashFiles = new Set<string>();
+    for (const e of next) {
+      if (e.indexType !== HASH_INDEX) continue;
+      const key = `${rowKey(e.partition)}/${e.bucket}`;
+      if (hashFiles.has(key)) {
+        throw new PaimonError('COMMIT_CONFLICT', `table ${this.table.name}: bucket ${e.bucket} got a second hash index file (${e.fileName}) in snapshot ${(latest?.id ?? 0) + 1}; another writer wrote new keys to the same dynamic bucket`);
+      }
+      hashFiles.add(key);
+    }
     return next.length === 0 ? null : writer.writeIndexManifest(next);
   }
 
@@ -242,27 +266,25 @@ export class TableCommit {
     }
   }
 
-  /** Live files an overwrite removes. */
-  private overwriteDeletes(live: ManifestEntry[], added: ManifestEntry[], overwrite: Overwrite, partitionTypes: DataType[]): ManifestEntry[] {
-    let matches: (e: ManifestEntry) => boolean;
-    if (overwrite.mode === 'all') matches = () => true;
-    else if (overwrite.mode === 'dynamic') {
+  /** Which partitions an overwrite replaces, as a test on a serialized partition. */
+  private overwriteScope(added: ManifestEntry[], overwrite: Overwrite, partitionTypes: DataType[]): (partition: Uint8Array) => boolean {
+    if (overwrite.mode === 'all') return () => true;
+    if (overwrite.mode === 'dynamic') {
       const touched = new Set(added.map((e) => rowKey(e.partition)));
-      matches = (e) => touched.has(rowKey(e.partition));
-    } else {
-      const keys = this.table.schema.partitionKeys;
-      for (const k of Object.keys(overwrite.partition)) {
-        if (!keys.includes(k)) throw new PaimonError('INVALID_ARGUMENT', `table ${this.table.name}: ${k} is not a partition key (partition keys: ${keys.join(', ') || 'none'})`);
-      }
-      const wanted = keys.map((k) => (k in overwrite.partition ? overwrite.partition[k]! : undefined));
-      matches = (e) => {
-        const values = deserializeBinaryRow(e.partition, partitionTypes);
-        return wanted.every((w, i) => w === undefined || compareValues(w, values[i]!) === 0);
-      };
-      const outside = added.find((e) => !matches(e));
-      if (outside) throw new PaimonError('INVALID_ARGUMENT', `table ${this.table.name}: overwriting partition ${JSON.stringify(overwrite.partition)} but data for another partition was written`);
+      return (p) => touched.has(rowKey(p));
     }
-    return live.filter(matches).map((e) => ({ ...e, kind: FileKind.DELETE }));
+    const keys = this.table.schema.partitionKeys;
+    for (const k of Object.keys(overwrite.partition)) {
+      if (!keys.includes(k)) throw new PaimonError('INVALID_ARGUMENT', `table ${this.table.name}: ${k} is not a partition key (partition keys: ${keys.join(', ') || 'none'})`);
+    }
+    const wanted = keys.map((k) => (k in overwrite.partition ? overwrite.partition[k]! : undefined));
+    const matches = (p: Uint8Array): boolean => {
+      const values = deserializeBinaryRow(p, partitionTypes);
+      return wanted.every((w, i) => w === undefined || compareValues(w, values[i]!) === 0);
+    };
+    const outside = added.find((e) => !matches(e.partition));
+    if (outside) throw new PaimonError('INVALID_ARGUMENT', `table ${this.table.name}: overwriting partition ${JSON.stringify(overwrite.partition)} but data for another partition was written`);
+    return matches;
   }
 
   /** A file to delete must be live in the latest snapshot (someone else may have compacted or overwritten it). */

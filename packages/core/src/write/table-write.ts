@@ -7,12 +7,13 @@ import { randomUUID } from 'node:crypto';
 import * as arrow from 'apache-arrow';
 import { PaimonError } from '../errors.js';
 import { rowKey, serializeBinaryRow } from '../spec/binary-row.js';
-import { BucketAssigner } from './bucket-assigner.js';
-import { bucketKeys, fieldsByName, type TableSchema } from '../spec/table-schema.js';
+import { BucketAssigner, KeyHasher } from './bucket-assigner.js';
+import { bucketKeys, fieldsByName, trimmedPrimaryKeys, type TableSchema } from '../spec/table-schema.js';
 import { getValue } from '../types/arrow-values.js';
 import type { Value } from '../types/values.js';
 import type { FileStoreTable } from '../table/table.js';
 import { bucketDirectory } from '../table/data-paths.js';
+import { indexFileName } from '../table/paths.js';
 import { gatherBatch } from '../read/gather.js';
 import { mergeEngineFor, pickBufferWinnerFor, RowKind, type MergeEngine } from '../merge/merge-function.js';
 import { AppendBucketWriter, type BucketWriter, type BucketWriterContext, KeyValueBucketWriter } from './bucket-writers.js';
@@ -24,6 +25,8 @@ import { DataFileNamer } from './data-file-writer.js';
 import { conformBatch, rowsToBatch, type RowInput } from './input.js';
 import { toStatsMode } from './stats-collector.js';
 import type { CommitMessage } from './table-commit.js';
+import { DynamicBucketAssigner } from './dynamic-bucket-assigner.js';
+import { HashIndexMaintainer } from './hash-index-maintainer.js';
 
 const KIND_NAMES: Record<string, RowKind> = { '+I': RowKind.INSERT, '-U': RowKind.UPDATE_BEFORE, '+U': RowKind.UPDATE_AFTER, '-D': RowKind.DELETE };
 
@@ -50,6 +53,18 @@ interface BucketState {
   partitionBytes: Uint8Array;
   bucket: number;
   writer: BucketWriter;
+  /** The bucket's key hashes (dynamic-bucket tables only). */
+  hashIndex: HashIndexMaintainer | null;
+}
+
+/** Bucket ids of a dynamic-bucket partition are below Short.MAX_VALUE. */
+const DYNAMIC_BUCKET_SLOTS = 32767;
+
+/** Routing of `bucket = -1` primary-key tables: key hashes to buckets, per partition. */
+interface DynamicBuckets {
+  hasher: KeyHasher;
+  keyIdx: number[];
+  assigner: DynamicBucketAssigner;
 }
 
 export class TableWrite {
@@ -61,13 +76,18 @@ export class TableWrite {
   /** Bucket count of each partition's existing files (`_TOTAL_BUCKETS`), keyed like `rowKey(partition)`. */
   private readonly previousTotalBuckets = new Map<string, number>();
   private restoredFiles: Map<string, DataFileMeta[]> | null = null;
+  /** Live index entries of the latest snapshot, by `partition/bucket` and by partition. */
   private restoredIndexes = new Map<string, IndexManifestEntry[]>();
+  private readonly restoredPartitionIndexes = new Map<string, IndexManifestEntry[]>();
+  private readonly indexFileUuid = randomUUID();
+  private indexFiles = 0;
   private rowsWritten = 0;
   private readonly partitionIdx: number[];
   private readonly bucketKeyIdx: number[];
   private readonly numBuckets: number;
   private readonly isPk: boolean;
   private readonly bucketAssigner: BucketAssigner | null;
+  private readonly dynamicBuckets: DynamicBuckets | null;
 
   constructor(
     readonly table: FileStoreTable,
@@ -79,8 +99,20 @@ export class TableWrite {
     const options = table.options;
     this.isPk = this.schema.primaryKeys.length > 0;
     this.numBuckets = options.bucket;
-    if (this.isPk && this.numBuckets <= 0) {
-      throw new PaimonError('UNSUPPORTED', `table ${table.name}: writing primary-key tables with bucket = ${this.numBuckets} (dynamic/postpone buckets) is not supported yet; set a fixed bucket count`);
+    if (this.isPk && this.numBuckets === -2) {
+      throw new PaimonError('UNSUPPORTED', `table ${table.name}: writing primary-key tables with bucket = -2 (postpone bucket) is not supported yet; set a fixed bucket count or -1`);
+    }
+    if (this.isPk && this.numBuckets === -1) {
+      const outside = this.schema.partitionKeys.filter((k) => !this.schema.primaryKeys.includes(k));
+      if (outside.length > 0) {
+        throw new PaimonError(
+          'UNSUPPORTED',
+          `table ${table.name}: writing a dynamic-bucket table whose primary key (${this.schema.primaryKeys.join(', ')}) leaves out partition key ${outside.join(', ')} (cross-partition upsert) is not supported yet`,
+        );
+      }
+      if (options.get('indexFileInDataFileDir')?.toLowerCase() === 'true') {
+        throw new PaimonError('UNSUPPORTED', `table ${table.name}: writing a dynamic-bucket table with index-file-in-data-file-dir=true is not supported`);
+      }
     }
     if (!this.isPk && this.numBuckets > 0 && bucketKeys(this.schema).length === 0) {
       throw new PaimonError('INVALID_ARGUMENT', `table ${table.name}: an append table with bucket = ${this.numBuckets} needs the bucket-key option`);
@@ -99,6 +131,19 @@ export class TableWrite {
     this.partitionIdx = this.schema.partitionKeys.map(indexOf);
     this.bucketKeyIdx = this.numBuckets > 0 ? bucketKeys(this.schema).map(indexOf) : [];
     this.bucketAssigner = this.numBuckets > 0 ? new BucketAssigner(this.bucketKeyIdx.map((i) => this.schema.fields[i]!.type), this.numBuckets) : null;
+    if (this.isPk && this.numBuckets === -1) {
+      const keyIdx = trimmedPrimaryKeys(this.schema).map(indexOf);
+      this.dynamicBuckets = {
+        hasher: new KeyHasher(keyIdx.map((i) => this.schema.fields[i]!.type)),
+        keyIdx,
+        // An overwrite ignores the existing assignment, as it ignores the files.
+        assigner: new DynamicBucketAssigner(table, async (partition) => {
+          if (this.writeOptions.ignorePreviousFiles) return [];
+          await this.restore();
+          return this.restoredPartitionIndexes.get(partition) ?? [];
+        }),
+      };
+    } else this.dynamicBuckets = null;
     if (this.isPk) this.bufferEngine(); // unsupported engines or functions fail before any file is written
   }
 
@@ -121,11 +166,16 @@ export class TableWrite {
         if (!list) files.set(key, (list = []));
         list.push(e.file);
       }
-      if (latest?.indexManifest && this.table.options.deletionVectorsEnabled) {
+      if (latest?.indexManifest && (this.table.options.deletionVectorsEnabled || this.dynamicBuckets)) {
         for (const e of await this.table.manifests.indexManifest(latest.indexManifest)) {
           if (e.kind !== FileKind.ADD) continue;
-          const key = `${rowKey(e.partition)}/${e.bucket}`;
-          this.restoredIndexes.set(key, [...(this.restoredIndexes.get(key) ?? []), e]);
+          const partition = rowKey(e.partition);
+          const key = `${partition}/${e.bucket}`;
+          for (const [map, k] of [[this.restoredIndexes, key], [this.restoredPartitionIndexes, partition]] as const) {
+            const list = map.get(k);
+            if (list) list.push(e);
+            else map.set(k, [e]);
+          }
         }
       }
       this.restoredSequences = map;
@@ -176,19 +226,12 @@ export class TableWrite {
     const n = batch.numRows;
     const partitionTypes = this.partitionIdx.map((i) => this.schema.fields[i]!.type);
     const partitionData = this.partitionIdx.map((i) => batch.data.children[i]!);
-    const buckets = this.bucketAssigner
-      ? this.bucketAssigner.assign(this.bucketKeyIdx.map((i) => batch.data.children[i]!), n)
-      : new Int32Array(n);
-    // Group rows by (partition, bucket): a group id per row, then rows per group.
-    const groupIds = new Int32Array(n);
-    const groups: { key: string; partition: Value[]; bucket: number; count: number }[] = [];
-    const byPartitionBucket = new Map<number, number>(); // partition index * buckets + bucket -> group
+    // The partition of each row, as an index into `partitions`.
+    const partitionOf = new Int32Array(n);
     const partitions: { values: Value[]; hex: string }[] = [];
-    const partitionIndex = new Map<string, number>();
-    const width = Math.max(1, this.numBuckets);
-    for (let r = 0; r < n; r++) {
-      let p = 0;
-      if (partitionData.length) {
+    if (partitionData.length) {
+      const partitionIndex = new Map<string, number>();
+      for (let r = 0; r < n; r++) {
         const values = partitionData.map((d) => getValue(d, r));
         const text = values.map((v) => (v === null ? '\u0000' : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : String(v))).join('\u0001');
         let idx = partitionIndex.get(text);
@@ -198,10 +241,28 @@ export class TableWrite {
           // Keyed like manifest entries: the hex of the serialized partition row.
           partitions.push({ values, hex: rowKey(serializeBinaryRow(values, partitionTypes)) });
         }
-        p = idx;
-      } else if (partitions.length === 0) {
-        partitions.push({ values: [], hex: rowKey(serializeBinaryRow([], [])) });
+        partitionOf[r] = idx;
       }
+    } else if (n > 0) {
+      partitions.push({ values: [], hex: rowKey(serializeBinaryRow([], [])) });
+    }
+    let buckets: Int32Array;
+    let keyHashes: Int32Array | null = null;
+    if (this.bucketAssigner) {
+      buckets = this.bucketAssigner.assign(this.bucketKeyIdx.map((i) => batch.data.children[i]!), n);
+    } else if (this.dynamicBuckets) {
+      keyHashes = this.dynamicBuckets.hasher.hashes(this.dynamicBuckets.keyIdx.map((i) => batch.data.children[i]!), n);
+      buckets = await this.assignDynamicBuckets(partitions, partitionOf, keyHashes);
+    } else {
+      buckets = new Int32Array(n);
+    }
+    // Group rows by (partition, bucket): a group id per row, then rows per group.
+    const groupIds = new Int32Array(n);
+    const groups: { key: string; partition: Value[]; bucket: number; count: number }[] = [];
+    const byPartitionBucket = new Map<number, number>(); // partition index * buckets + bucket -> group
+    const width = this.dynamicBuckets ? DYNAMIC_BUCKET_SLOTS : Math.max(1, this.numBuckets);
+    for (let r = 0; r < n; r++) {
+      const p = partitionOf[r]!;
       const slot = p * width + buckets[r]!;
       let g = byPartitionBucket.get(slot);
       if (g === undefined) {
@@ -213,9 +274,13 @@ export class TableWrite {
       groups[g]!.count++;
       groupIds[r] = g;
     }
+    const states: BucketState[] = [];
+    for (const g of groups) states.push(await this.bucketState(g.key, g.partition, g.bucket));
+    if (keyHashes) {
+      for (let r = 0; r < n; r++) states[groupIds[r]!]!.hashIndex!.add(keyHashes[r]!);
+    }
     if (groups.length === 1) {
-      const g = groups[0]!;
-      await (await this.bucketState(g.key, g.partition, g.bucket)).writer.write(batch, kinds);
+      await states[0]!.writer.write(batch, kinds);
       return;
     }
     const rowsOf = groups.map((g) => ({ rows: new Uint32Array(g.count), at: 0 }));
@@ -223,13 +288,28 @@ export class TableWrite {
       const target = rowsOf[groupIds[r]!]!;
       target.rows[target.at++] = r;
     }
-    for (const [i, g] of groups.entries()) {
+    for (const [i, state] of states.entries()) {
       const rows = rowsOf[i]!.rows;
       const part = gatherBatch(batch.schema, [batch], { chunk: null, row: rows });
       const partKinds = new Int8Array(rows.length);
       for (let j = 0; j < rows.length; j++) partKinds[j] = kinds[rows[j]!]!;
-      await (await this.bucketState(g.key, g.partition, g.bucket)).writer.write(part, partKinds);
+      await state.writer.write(part, partKinds);
     }
+  }
+
+  /** Dynamic buckets of a batch's rows from their key hashes, partition by partition (spec 5.6). */
+  private async assignDynamicBuckets(partitions: { values: Value[]; hex: string }[], partitionOf: Int32Array, keyHashes: Int32Array): Promise<Int32Array> {
+    const indexes = [];
+    for (const p of partitions) indexes.push(await this.dynamicBuckets!.assigner.partition(p.hex, this.describePartition(p.values)));
+    const out = new Int32Array(keyHashes.length);
+    for (let r = 0; r < keyHashes.length; r++) out[r] = indexes[partitionOf[r]!]!.assign(keyHashes[r]!);
+    return out;
+  }
+
+  private describePartition(partition: Value[]): string {
+    return this.schema.partitionKeys.length
+      ? `partition ${this.schema.partitionKeys.map((k, i) => `${k}=${String(partition[i])}`).join('/')}`
+      : 'the table';
   }
 
   private async bucketState(key: string, partition: Value[], bucket: number): Promise<BucketState> {
@@ -265,7 +345,10 @@ export class TableWrite {
     const writer = this.isPk
       ? new KeyValueBucketWriter(ctx, next, this.bufferEngine(), options.sequenceFields, options.sequenceDescending)
       : new AppendBucketWriter(ctx, next);
-    state = { partition, partitionBytes, bucket, writer };
+    const hashIndex = this.dynamicBuckets
+      ? await HashIndexMaintainer.restore(this.table, this.writeOptions.ignorePreviousFiles ? [] : (this.restoredIndexes.get(key) ?? []), `${this.describePartition(partition)}, bucket ${bucket}`)
+      : null;
+    state = { partition, partitionBytes, bucket, writer, hashIndex };
     this.buckets.set(key, state);
     return state;
   }
@@ -278,9 +361,7 @@ export class TableWrite {
   private checkNumBuckets(stateKey: string, partition: Value[]): void {
     const previous = this.previousTotalBuckets.get(stateKey.slice(0, stateKey.lastIndexOf('/')));
     if (previous === undefined || previous <= 0 || this.numBuckets <= 0 || previous === this.numBuckets) return;
-    const where = this.schema.partitionKeys.length
-      ? `partition ${this.schema.partitionKeys.map((k, i) => `${k}=${String(partition[i])}`).join('/')}`
-      : 'the table';
+    const where = this.describePartition(partition);
     throw new PaimonError(
       'UNSUPPORTED',
       `table ${this.table.name}: cannot write ${where} with bucket = ${this.numBuckets}: its files have ${previous} buckets; rescale it first with an INSERT OVERWRITE of ${where} (paimon-ts rescale, or newBatchWrite({ overwrite }))`,
@@ -306,9 +387,11 @@ export class TableWrite {
     const messages: CommitMessage[] = [];
     for (const state of this.buckets.values()) {
       const inc = await state.writer.prepareCommit();
+      // Dynamic buckets: the key hashes go with the new files (Paimon's data increment).
+      const hashes = state.hashIndex ? await state.hashIndex.flush(() => indexFileName(this.indexFileUuid, this.indexFiles++)) : { added: [], deleted: [] };
       const changes = inc.newFiles.length + inc.changelogFiles.length + inc.compactBefore.length + inc.compactAfter.length + inc.compactChangelog.length;
-      if (changes + inc.newIndexFiles.length + inc.deletedIndexFiles.length === 0) continue;
-      messages.push({ partition: state.partitionBytes, bucket: state.bucket, totalBuckets: this.numBuckets, ...inc });
+      if (changes + inc.compactNewIndexFiles.length + inc.compactDeletedIndexFiles.length + hashes.added.length + hashes.deleted.length === 0) continue;
+      messages.push({ partition: state.partitionBytes, bucket: state.bucket, totalBuckets: this.numBuckets, ...inc, newIndexFiles: hashes.added, deletedIndexFiles: hashes.deleted });
     }
     return messages;
   }
