@@ -22,7 +22,8 @@ export type ErrorCode =
   | 'DATABASE_NOT_EMPTY'
   | 'INVALID_OPTION'
   | 'INVALID_SCHEMA'
-  | 'COMMIT_CONFLICT';
+  | 'COMMIT_CONFLICT'
+  | 'COMMIT_CALLBACK_FAILED';
 
 export class PaimonError extends Error {
   readonly code: ErrorCode;

@@ -11,16 +11,22 @@
  *   NoSuchObjectException (InvalidOperationException for alter);
  * - a database holding tables is dropped only with cascade;
  * - partition keys may not repeat a column, and alter may not change them;
+ * - partitions are added to an existing partitioned table only, with one
+ *   value per partition key, all of a request or none (AlreadyExistsException
+ *   for one that exists unless `ifNotExists`, which skips it; MetaException
+ *   for a duplicate within the request or a partition of another table); a
+ *   partition without a location gets `<table location>/<k>=<v>/...`; they go
+ *   with their table;
  * - table locks are granted in request order; a lock conflicts with an
  *   earlier one on the same table (or its database) unless both are shared;
  *   a lock that is not heartbeated (check_lock and heartbeat count) within
  *   the lock timeout (`hive.txn.timeout`) is dropped, held or waiting.
- * It is not a metastore: no SQL store, no partitions, no transactions, no
- * authorization, and it does not touch any file.
+ * It is not a metastore: no SQL store, no transactions, no authorization,
+ * no partition filters or statistics, and it does not touch any file.
  */
 import { MetastoreException } from './errors.js';
 import { Codec } from './thrift/codec.js';
-import type { Database, LockComponent, LockRequest, LockResponse, LockState, Table } from './thrift/hms-types.js';
+import type { AddPartitionsRequest, AddPartitionsResult, Database, LockComponent, LockRequest, LockResponse, LockState, Partition, Table } from './thrift/hms-types.js';
 import { HMS_IDL } from './thrift/idl.js';
 import { type ThriftHandler, ThriftServer } from './thrift/server.js';
 import type { TransportKind } from './thrift/wire.js';
@@ -69,6 +75,11 @@ function checkValidName(name: string): void {
   if (!/^\w+$/.test(name)) fail('InvalidObjectException', `${name} is not a valid object name`);
 }
 
+const tableKey = (db: string, table: string): string => `${db}.${table}`;
+
+/** `k1=v1/k2=v2` (Warehouse.makePartName; values are not escaped here: only a location default and messages use it). */
+const partName = (keys: readonly string[], values: readonly string[]): string => keys.map((k, i) => `${k.toLowerCase()}=${values[i]}`).join('/');
+
 const now = (): number => Date.now();
 const seconds = (): number => Math.floor(Date.now() / 1000);
 const clone = <T>(v: T): T => structuredClone(v);
@@ -110,6 +121,8 @@ export class MemoryMetastore {
   beforeCall: MemoryMetastoreOptions['beforeCall'];
   private readonly databases = new Map<string, Database>();
   private readonly tables = new Map<string, Map<string, Table>>();
+  /** Per `db.table`, by the JSON of the values. */
+  private readonly partitionStore = new Map<string, Map<string, Partition>>();
   private readonly locks = new Map<bigint, LockEntry>();
   private nextLockId = 1n;
   private server: ThriftServer | null = null;
@@ -157,6 +170,11 @@ export class MemoryMetastore {
     return t ? clone(t) : undefined;
   }
 
+  /** The stored partitions of a table (copies), in the order they were added. */
+  partitions(db: string, table: string): Partition[] {
+    return [...(this.partitionStore.get(tableKey(db.toLowerCase(), table.toLowerCase()))?.values() ?? [])].map(clone);
+  }
+
   database(name: string): Database | undefined {
     const d = this.databases.get(name.toLowerCase());
     return d ? clone(d) : undefined;
@@ -193,6 +211,14 @@ export class MemoryMetastore {
       },
       alter_table: ({ dbname, tbl_name, new_tbl }) => this.alterTable(dbname as string, tbl_name as string, new_tbl as Table),
       alter_table_with_environment_context: ({ dbname, tbl_name, new_tbl }) => this.alterTable(dbname as string, tbl_name as string, new_tbl as Table),
+      add_partitions_req: ({ request }) => this.addPartitions(request as AddPartitionsRequest),
+      get_partitions: ({ db_name, tbl_name, max_parts }) => {
+        const db = normalize(db_name, 'database');
+        const name = normalize(tbl_name, 'table');
+        this.getTable(db, name);
+        const all = [...(this.partitionStore.get(tableKey(db, name))?.values() ?? [])].map(clone);
+        return typeof max_parts === 'number' && max_parts >= 0 ? all.slice(0, max_parts) : all;
+      },
       lock: ({ rqst }) => this.lock(rqst as LockRequest),
       check_lock: ({ rqst }) => this.checkLock((rqst as { lockid: bigint }).lockid),
       unlock: ({ rqst }) => this.unlock((rqst as { lockid: bigint }).lockid),
@@ -240,6 +266,7 @@ export class MemoryMetastore {
     this.getDatabase(name);
     const tables = this.tables.get(name)!;
     if (tables.size > 0 && !cascade) fail('InvalidOperationException', `Database ${name} is not empty. One or more tables exist.`);
+    for (const t of tables.keys()) this.partitionStore.delete(tableKey(name, t));
     this.databases.delete(name);
     this.tables.delete(name);
   }
@@ -294,6 +321,46 @@ export class MemoryMetastore {
   private dropTable(db: string, name: string): void {
     this.getTable(db, name);
     this.tables.get(db)!.delete(name);
+    this.partitionStore.delete(tableKey(db, name));
+  }
+
+  // ------------------------------------------------------------ partitions
+
+  /** HMSHandler.add_partitions_core: validated as a whole, then added together. */
+  private addPartitions(rqst: AddPartitionsRequest): AddPartitionsResult {
+    if (rqst.parts.length === 0) return {};
+    const db = normalize(rqst.dbName, 'database');
+    const name = normalize(rqst.tblName, 'table');
+    const table = this.tables.get(db)?.get(name) ?? fail('InvalidObjectException', `Unable to add partitions because database or table ${db}.${name} does not exist`);
+    const keys = (table.partitionKeys ?? []).map((k) => k.name);
+    const stored = this.partitionStore.get(tableKey(db, name)) ?? new Map<string, Partition>();
+    const added = new Map<string, Partition>();
+    for (const part of rqst.parts) {
+      if (normalize(part.dbName, 'database') !== db || normalize(part.tableName, 'table') !== name) {
+        fail('MetaException', `Partition does not belong to target table ${db}.${name}: ${part.dbName}.${part.tableName}`);
+      }
+      const values = part.values ?? [];
+      if (keys.length === 0 || values.length !== keys.length) {
+        fail('MetaException', `Invalid partition key & values; keys [${keys.join(', ')}], values [${values.join(', ')}]`);
+      }
+      const key = JSON.stringify(values);
+      if (stored.has(key)) {
+        if (rqst.ifNotExists) continue;
+        fail('AlreadyExistsException', `Partition already exists: ${db}.${name} ${partName(keys, values)}`);
+      }
+      if (added.has(key)) fail('MetaException', `Duplicate partitions in the list: ${db}.${name} ${partName(keys, values)}`);
+      const p = clone(part);
+      p.dbName = db;
+      p.tableName = name;
+      p.createTime = seconds();
+      p.sd = p.sd ?? {};
+      if ((p.sd.location === undefined || p.sd.location === null) && table.sd?.location) p.sd.location = `${table.sd.location}/${partName(keys, values)}`;
+      p.parameters = { ...(p.parameters ?? {}), [DDL_TIME]: String(seconds()) };
+      added.set(key, p);
+    }
+    for (const [k, p] of added) stored.set(k, p);
+    this.partitionStore.set(tableKey(db, name), stored);
+    return rqst.needResult === false ? {} : { partitions: [...added.values()].map(clone) };
   }
 
   // ------------------------------------------------------------ locks

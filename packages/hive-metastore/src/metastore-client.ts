@@ -8,7 +8,7 @@ import { HiveMetastoreError } from './errors.js';
 import { ClientPool } from './thrift/client-pool.js';
 import { Codec } from './thrift/codec.js';
 import type { Endpoint } from './thrift/connection.js';
-import type { Database, EnvironmentContext, LockRequest, LockResponse, Table } from './thrift/hms-types.js';
+import type { AddPartitionsRequest, AddPartitionsResult, Database, EnvironmentContext, LockRequest, LockResponse, Partition, Table } from './thrift/hms-types.js';
 import { HMS_IDL } from './thrift/idl.js';
 import type { TransportKind } from './thrift/wire.js';
 
@@ -113,6 +113,16 @@ export class MetastoreClient {
   async dropTable(db: string, table: string, deleteData: boolean, environment?: EnvironmentContext): Promise<void> {
     if (environment) await this.call('drop_table_with_environment_context', { dbname: db, name: table, deleteData, environment_context: environment });
     else await this.call('drop_table', { dbname: db, name: table, deleteData });
+  }
+
+  /** Adds partitions of one table in one metastore transaction; with `ifNotExists` those already there are skipped (`IMetaStoreClient.add_partitions(parts, ifNotExists, needResults)`). */
+  async addPartitions(request: AddPartitionsRequest): Promise<AddPartitionsResult> {
+    return (await this.call('add_partitions_req', { request })) as AddPartitionsResult;
+  }
+
+  /** The table's partitions (at most `maxParts`, all with -1). */
+  async getPartitions(db: string, table: string, maxParts = -1): Promise<Partition[]> {
+    return (await this.call('get_partitions', { db_name: db, tbl_name: table, max_parts: maxParts })) as Partition[];
   }
 
   async lock(request: LockRequest): Promise<LockResponse> {

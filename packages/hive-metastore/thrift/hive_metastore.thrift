@@ -121,6 +121,31 @@ struct Table {
   18: optional PrincipalType ownerType = PrincipalType.USER,
 }
 
+struct Partition {
+  1: list<string> values,
+  2: string dbName,
+  3: string tableName,
+  4: i32 createTime,
+  5: i32 lastAccessTime,
+  6: StorageDescriptor sd,
+  7: map<string, string> parameters,
+  9: optional string catName,
+}
+
+struct AddPartitionsRequest {
+  1: required string dbName,
+  2: required string tblName,
+  3: required list<Partition> parts,
+  4: required bool ifNotExists,
+  5: optional bool needResult = true,
+  6: optional string catName,
+}
+
+struct AddPartitionsResult {
+  1: optional list<Partition> partitions,
+  2: optional bool isStatsCompliant,
+}
+
 // ---------------------------------------------------------------- locks
 
 struct LockComponent {
@@ -244,6 +269,11 @@ service ThriftHiveMetastore {
       throws (1: InvalidOperationException o1, 2: MetaException o2),
   void alter_table_with_environment_context(1: string dbname, 2: string tbl_name, 3: Table new_tbl, 4: EnvironmentContext environment_context)
       throws (1: InvalidOperationException o1, 2: MetaException o2),
+
+  AddPartitionsResult add_partitions_req(1: AddPartitionsRequest request)
+      throws (1: InvalidObjectException o1, 2: AlreadyExistsException o2, 3: MetaException o3),
+  list<Partition> get_partitions(1: string db_name, 2: string tbl_name, 3: i16 max_parts = -1)
+      throws (1: NoSuchObjectException o1, 2: MetaException o2),
 
   LockResponse lock(1: LockRequest rqst)
       throws (1: NoSuchTxnException o1, 2: TxnAbortedException o2),

@@ -69,19 +69,25 @@ export async function writeUpload(catalog: Catalog, target: UploadTarget, batche
   const write = table.newBatchWrite({ overwrite: target.overwrite ? { mode: partitioned ? 'dynamic' : 'all' } : false });
   const counts = [0, 0, 0, 0];
   let rows = 0;
-  for await (const batch of batches) {
-    if (batch.numRows === 0) continue;
-    const kindColumn = batch.getChild(ROW_KIND_COLUMN);
-    if (kindColumn) {
-      const kinds = kindsOf(kindColumn, rows);
-      for (const k of kinds) counts[k]!++;
-      const data = selectColumns(batch, batch.schema.fields.map((f) => f.name).filter((n) => n !== ROW_KIND_COLUMN));
-      await write.write(data, { kinds });
-    } else {
-      counts[0]! += batch.numRows;
-      await write.write(batch);
+  try {
+    for await (const batch of batches) {
+      if (batch.numRows === 0) continue;
+      const kindColumn = batch.getChild(ROW_KIND_COLUMN);
+      if (kindColumn) {
+        const kinds = kindsOf(kindColumn, rows);
+        for (const k of kinds) counts[k]!++;
+        const data = selectColumns(batch, batch.schema.fields.map((f) => f.name).filter((n) => n !== ROW_KIND_COLUMN));
+        await write.write(data, { kinds });
+      } else {
+        counts[0]! += batch.numRows;
+        await write.write(batch);
+      }
+      rows += batch.numRows;
     }
-    rows += batch.numRows;
+  } catch (e) {
+    // a failed or cancelled upload commits nothing and leaves no files behind
+    await write.abort().catch(() => undefined);
+    throw e;
   }
   const snapshot = rows > 0 || target.overwrite ? await write.commit() : null;
   return { table: table.name, snapshotId: snapshot?.id ?? null, rows, kinds: Object.fromEntries(ROW_KIND_SHORT.map((k, i) => [k, counts[i]!])) };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as arrow from 'apache-arrow';
-import { listTags, type FileSystemCatalog } from '@paimon-ts/core';
+import { listTags, removeOrphanFiles, type FileSystemCatalog } from '@paimon-ts/core';
 import { FlightClient, startFlightServer, type FlightDescriptor, type FlightServer } from '@paimon-ts/flight';
 import { createSparkHandler } from '../src/index.js';
 import { shopWarehouse } from './warehouse.js';
@@ -102,6 +102,20 @@ describe('DoPut', () => {
     await expect(client.doPut(USERS, users([[1, 'x', 1]], [7]))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('row kind 7') });
     await expect(client.doPut({ type: 'PATH', path: ['shop', 'missing'] }, events([1], 'x'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(await (await catalog.getTable('shop.events')).snapshots.latestId()).toBe(before);
+  });
+
+  it('an upload that fails part-way commits nothing and leaves no files behind', async () => {
+    await catalog.createTable(
+      'shop.staging',
+      { fields: [{ name: 'id', type: 'INT NOT NULL' }, { name: 'name', type: 'STRING' }, { name: 'score', type: 'INT' }], primaryKeys: ['id'], options: { bucket: '1', 'write-buffer-size': '4 kb' } },
+      false,
+    );
+    const good = users(Array.from({ length: 3000 }, (_, i): [number, string, number] => [i, 'n'.repeat(10), i]), Array(3000).fill(0));
+    const bad = users([[1, 'x', 1]], [7]);
+    await expect(client.doPut({ type: 'PATH', path: ['shop', 'staging'] }, new arrow.Table([...good.batches, ...bad.batches]))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    const table = await catalog.getTable('shop.staging');
+    expect(await table.snapshots.latestId()).toBeNull();
+    expect((await removeOrphanFiles(table, { dryRun: true, olderThanMillis: 0 })).orphans).toEqual([]);
   });
 });
 

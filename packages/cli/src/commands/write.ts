@@ -33,27 +33,34 @@ export async function writeFile(table: FileStoreTable, opts: WriteCommandOptions
   const write = table.newBatchWrite({ overwrite: opts.overwrite ? { mode: opts.overwriteMode ?? 'all' } : false });
   let rows = 0;
   const counts = [0, 0, 0, 0];
-  for await (const chunk of readInput(opts.from)) {
-    if ('rows' in chunk) {
-      const kinds = opts.kindColumn ? takeKinds(chunk.rows, opts.kindColumn, rows) : undefined;
-      await write.write(chunk.rows, kinds ? { kinds } : {});
-      if (kinds) for (const k of kinds) counts[k]!++;
-      else counts[0]! += chunk.rows.length;
-      rows += chunk.rows.length;
-    } else {
-      let batch = chunk.batch;
-      let kinds: RowKind[] | undefined;
-      if (opts.kindColumn) {
-        const col = batch.getChild(opts.kindColumn);
-        if (!col) throw new Error(`${opts.from} has no column ${opts.kindColumn}`);
-        kinds = [...col].map((v, i) => parseRowKind(v, `row ${rows + i}, column ${opts.kindColumn}`));
-        batch = selectColumns(batch, batch.schema.fields.map((f) => f.name).filter((n) => n !== opts.kindColumn));
-        for (const k of kinds) counts[k]!++;
-      } else counts[0]! += batch.numRows;
-      await write.write(batch, kinds ? { kinds } : {});
-      rows += batch.numRows;
+  try {
+    for await (const chunk of readInput(opts.from)) {
+      if ('rows' in chunk) {
+        const kinds = opts.kindColumn ? takeKinds(chunk.rows, opts.kindColumn, rows) : undefined;
+        await write.write(chunk.rows, kinds ? { kinds } : {});
+        if (kinds) for (const k of kinds) counts[k]!++;
+        else counts[0]! += chunk.rows.length;
+        rows += chunk.rows.length;
+      } else {
+        let batch = chunk.batch;
+        let kinds: RowKind[] | undefined;
+        if (opts.kindColumn) {
+          const col = batch.getChild(opts.kindColumn);
+          if (!col) throw new Error(`${opts.from} has no column ${opts.kindColumn}`);
+          kinds = [...col].map((v, i) => parseRowKind(v, `row ${rows + i}, column ${opts.kindColumn}`));
+          batch = selectColumns(batch, batch.schema.fields.map((f) => f.name).filter((n) => n !== opts.kindColumn));
+          for (const k of kinds) counts[k]!++;
+        } else counts[0]! += batch.numRows;
+        await write.write(batch, kinds ? { kinds } : {});
+        rows += batch.numRows;
+      }
+      progress.update(chunk.bytesRead);
     }
-    progress.update(chunk.bytesRead);
+  } catch (e) {
+    // bad input part-way: nothing is committed and the files written so far are removed
+    progress.stop();
+    await write.abort().catch(() => undefined);
+    throw e;
   }
   progress.stop();
   log(`committing ${rows} rows`);

@@ -5,15 +5,20 @@ import type { Value } from '../types/values.js';
 import { CoreOptions } from './options.js';
 import { bucketPath, partitionPath } from './paths.js';
 
-export function partitionDirectory(schema: TableSchema, partition: readonly Value[]): string {
+/** Partition key and value text pairs, unescaped (`InternalRowPartitionComputer.generatePartValues`): also what a metastore partition holds. */
+export function partitionSpec(schema: TableSchema, partition: readonly Value[]): [string, string][] {
   const options = new CoreOptions(schema.options);
   const fields = fieldsByName(schema, schema.partitionKeys, 'partition');
-  const spec = fields.map((f, i): [string, string] => {
+  return fields.map((f, i): [string, string] => {
     const text = partitionValueToString(partition[i] ?? null, f.type, options.partitionLegacyName);
     // Null, empty and blank values all become the default partition name.
     return [f.name, text.trim() === '' ? options.partitionDefaultName : text];
   });
-  return partitionPath(spec);
+}
+
+/** `k1=v1/k2=v2/`, escaped (`PartitionPathUtils.generatePartitionPath`). */
+export function partitionDirectory(schema: TableSchema, partition: readonly Value[]): string {
+  return partitionPath(partitionSpec(schema, partition));
 }
 
 export function bucketDirectory(tablePath: string, schema: TableSchema, partition: readonly Value[], bucket: number): string {

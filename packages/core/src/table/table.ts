@@ -13,6 +13,7 @@ import { TableWrite } from '../write/table-write.js';
 import { TableCommit } from '../write/table-commit.js';
 import { compactTable, type CompactOptions } from '../compact/compact-table.js';
 import type { Snapshot } from '../spec/snapshot.js';
+import type { ManifestEntry } from '../spec/manifest-entry.js';
 import { ManifestFiles } from './manifest-files.js';
 import { CoreOptions } from './options.js';
 import { branchPath, DEFAULT_BRANCH } from './paths.js';
@@ -30,11 +31,21 @@ export interface CommitLock {
   runWithLock<T>(table: string, fn: () => Promise<T>): Promise<T>;
 }
 
+/**
+ * Told of every snapshot this table's commits publish, with the entries it
+ * added or removed (Paimon's `CommitCallback`; e.g. a Hive Metastore adding
+ * new partitions). It runs after the snapshot is published: a failure is
+ * reported to the committer, the snapshot stays.
+ */
+export type CommitCallback = (snapshot: Snapshot, entries: readonly ManifestEntry[]) => Promise<void>;
+
 export interface OpenTableOptions {
   fileIO?: FileIO;
   branch?: string;
   /** Taken around each snapshot publication by this table's commits. */
   commitLock?: CommitLock;
+  /** Called after each snapshot this table's commits publish. */
+  commitCallbacks?: CommitCallback[];
 }
 
 export class FileStoreTable {
@@ -53,6 +64,7 @@ export class FileStoreTable {
     readonly schema: TableSchema,
     schemas: SchemaManager,
     readonly commitLock: CommitLock | null = null,
+    readonly commitCallbacks: readonly CommitCallback[] = [],
   ) {
     const root = branchPath(path, branch);
     this.schemas = schemas;
@@ -88,7 +100,7 @@ export class FileStoreTable {
     if (!schema) {
       throw new PaimonError('TABLE_NOT_FOUND', `no Paimon table at ${root}${branch !== DEFAULT_BRANCH ? ` (branch ${branch})` : ''}: it has no schema/schema-<id> file`);
     }
-    return new FileStoreTable(fileIO, root, branch, schema, schemas, opts.commitLock ?? null);
+    return new FileStoreTable(fileIO, root, branch, schema, schemas, opts.commitLock ?? null, opts.commitCallbacks ?? []);
   }
 
   newScan(): TableScan {
@@ -132,6 +144,11 @@ export class FileStoreTable {
 
   /** The same table with its latest schema and options re-read (after a schema change). */
   reload(): Promise<FileStoreTable> {
-    return FileStoreTable.open(this.path, { fileIO: this.fileIO, branch: this.branch, ...(this.commitLock ? { commitLock: this.commitLock } : {}) });
+    return FileStoreTable.open(this.path, {
+      fileIO: this.fileIO,
+      branch: this.branch,
+      ...(this.commitLock ? { commitLock: this.commitLock } : {}),
+      commitCallbacks: [...this.commitCallbacks],
+    });
   }
 }

@@ -31,6 +31,11 @@ export class BatchWrite {
     return this.writer.write(input, options);
   }
 
+  /** Gives up the write: the files written so far are deleted. */
+  abort(): Promise<void> {
+    return this.writer.abort();
+  }
+
   /** Publishes everything written as one snapshot (null when nothing was written and nothing overwritten). */
   async commit(options: Omit<CommitOptions, 'overwrite'> = {}): Promise<Snapshot | null> {
     const messages = await this.writer.prepareCommit();

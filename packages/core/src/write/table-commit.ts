@@ -13,7 +13,8 @@ import type { ManifestFileMeta } from '../spec/manifest-file-meta.js';
 import { serializeSnapshot, type CommitKind, type Snapshot } from '../spec/snapshot.js';
 import { fieldsByName } from '../spec/table-schema.js';
 import type { FileStoreTable } from '../table/table.js';
-import { snapshotDir, snapshotPath, branchPath } from '../table/paths.js';
+import { snapshotDir, snapshotPath, branchPath, indexPath } from '../table/paths.js';
+import { bucketDirectory } from '../table/data-paths.js';
 import { compareValues, type Value } from '../types/values.js';
 import type { DataType } from '../types/data-type.js';
 import { avroCodecOf, ManifestWriter } from './manifest-writer.js';
@@ -130,12 +131,50 @@ export class TableCommit {
     let last: Snapshot | null = null;
     if (hasAppend) {
       const kind: CommitKind = options.kind ?? (options.overwrite ? 'OVERWRITE' : 'APPEND');
-      last = await this.commitChanges(kind, appended, [], changelog, identifier, options, appendIndex);
+      try {
+        last = await this.commitChanges(kind, appended, [], changelog, identifier, options, appendIndex);
+      } catch (e) {
+        // a conflict is found before anything is published: nothing of these messages is in the table
+        if (e instanceof PaimonError && e.code === 'COMMIT_CONFLICT') await this.abort(messages);
+        throw e;
+      }
     }
     if (hasCompact) {
-      last = await this.commitChanges('COMPACT', compactAdded, compactRemoved, compactChangelog, identifier, { ...options, overwrite: undefined }, compactIndex);
+      try {
+        last = await this.commitChanges('COMPACT', compactAdded, compactRemoved, compactChangelog, identifier, { ...options, overwrite: undefined }, compactIndex);
+      } catch (e) {
+        if (!(e instanceof PaimonError && e.code === 'COMMIT_CONFLICT')) throw e;
+        await this.abort(messages, 'compaction');
+        const kept = last ? `the new data was committed as snapshot ${last.id}; ` : '';
+        throw new PaimonError('COMMIT_CONFLICT', `table ${table.name}: ${kept}its compaction conflicted with another writer and was dropped: ${e.message}`, { cause: e });
+      }
     }
     return last;
+  }
+
+  /**
+   * Deletes the files the messages brought that no snapshot references:
+   * after a failed write, or a commit that conflicted (`compaction`: only
+   * what compactions wrote). Files a compaction only moved to another level
+   * keep their bytes (they are committed under their old level).
+   */
+  async abort(messages: readonly CommitMessage[], scope: 'all' | 'compaction' = 'all'): Promise<void> {
+    const table = this.table;
+    const partitionTypes = fieldsByName(table.schema, table.schema.partitionKeys, `table ${table.name}`).map((f) => f.type);
+    const paths: string[] = [];
+    for (const m of messages) {
+      const dir = bucketDirectory(table.path, table.schema, deserializeBinaryRow(m.partition, partitionTypes), m.bucket);
+      const committed = new Set((m.compactBefore ?? []).map((f) => f.fileName));
+      const files = [
+        ...(scope === 'all' ? [...m.newFiles, ...(m.changelogFiles ?? [])] : []),
+        ...(m.compactAfter ?? []).filter((f) => !committed.has(f.fileName)),
+        ...(m.compactChangelog ?? []),
+      ];
+      for (const f of files) paths.push(f.externalPath ?? `${dir}/${f.fileName}`);
+      const indexFiles = [...(scope === 'all' ? (m.newIndexFiles ?? []) : []), ...(m.compactNewIndexFiles ?? [])];
+      for (const f of indexFiles) paths.push(f.externalPath ?? indexPath(table.path, f.fileName));
+    }
+    for (const p of paths) await table.fileIO.delete(p, false).catch(() => undefined);
   }
 
   /** One snapshot: retried on a lost race for the next id, failed on a conflict. */
@@ -217,6 +256,13 @@ export class TableCommit {
           : await publish();
         if (published) {
           await this.writeLatestHint(root, id);
+          for (const callback of table.commitCallbacks) {
+            try {
+              await callback(snapshot, [...deletes, ...added]);
+            } catch (e) {
+              throw new PaimonError('COMMIT_CALLBACK_FAILED', `table ${table.name}: snapshot ${id} was committed, but a commit callback failed: ${(e as Error).message}`, { cause: e });
+            }
+          }
           return snapshot;
         }
         await writer.abort();

@@ -24,7 +24,7 @@ import { DeletionVectorMaintainer } from '../compact/deletion-vector-maintainer.
 import { DataFileNamer } from './data-file-writer.js';
 import { conformBatch, rowsToBatch, type RowInput } from './input.js';
 import { toStatsMode } from './stats-collector.js';
-import type { CommitMessage } from './table-commit.js';
+import { TableCommit, type CommitMessage } from './table-commit.js';
 import { DynamicBucketAssigner } from './dynamic-bucket-assigner.js';
 import { HashIndexMaintainer } from './hash-index-maintainer.js';
 
@@ -380,6 +380,11 @@ export class TableWrite {
     let n = 0;
     for (const s of this.buckets.values()) n += s.writer.stalls ?? 0;
     return n;
+  }
+
+  /** Gives up: every file written so far (buffers flushed first) is deleted; nothing was committed. */
+  async abort(): Promise<void> {
+    await new TableCommit(this.table, this.commitUser).abort(await this.prepareCommit());
   }
 
   /** Flushes every bucket and returns what to commit; the writer can keep writing afterwards. */

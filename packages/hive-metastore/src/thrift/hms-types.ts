@@ -77,6 +77,33 @@ export interface Table {
   ownerType?: PrincipalType;
 }
 
+export interface Partition {
+  values: string[];
+  dbName: string;
+  tableName: string;
+  createTime?: number;
+  lastAccessTime?: number;
+  sd?: StorageDescriptor;
+  parameters?: Record<string, string>;
+  catName?: string;
+}
+
+export interface AddPartitionsRequest {
+  dbName: string;
+  tblName: string;
+  parts: Partition[];
+  ifNotExists: boolean;
+  /** The metastore's default is true. */
+  needResult?: boolean;
+  catName?: string;
+}
+
+export interface AddPartitionsResult {
+  /** The partitions added (not those that existed), when `needResult`. */
+  partitions?: Partition[];
+  isStatsCompliant?: boolean;
+}
+
 export interface LockComponent {
   type: LockType;
   level: LockLevel;
