@@ -34,5 +34,7 @@ describe('commit callbacks', () => {
     await w.write([{ k: 1 }]);
     await expect(w.commit()).rejects.toThrow(/metastore down/);
     expect(await table.snapshots.latestId()).toBe(1);
+    expect((await table.newScan().toArrow()).numRows).toBe(1); // its manifests were kept
+
   });
 });

@@ -9,16 +9,19 @@
  *
  * Names are lower-cased, as the metastore stores them. With `lock.enabled`
  * every commit of a table from this catalog, and every schema write, holds
- * the metastore's lock on that table.
+ * the metastore's lock on that table. With `metastore.partitioned-table`
+ * every commit adds its new partitions to the metastore.
  */
 import {
   type Catalog,
+  type CommitCallback,
   type FileIO,
   FileStoreTable,
   FileSystemCatalog,
   Identifier,
   LocalFileIO,
   PaimonError,
+  rowKey,
   type SchemaChange,
   type SchemaSpec,
   SYSTEM_DATABASE,
@@ -30,11 +33,13 @@ import { parseCatalogOptions, type ParsedCatalogOptions } from './catalog-option
 import { HiveMetastoreError } from './errors.js';
 import type { HiveTypeOptions } from './hive-types.js';
 import { HmsTableLock } from './hms-lock.js';
+import { addedPartitions, HmsPartitionSync, type PartitionBytes } from './hms-partitions.js';
 import {
   hmsDatabaseLocation,
   hmsTableLocation,
   isExternalTable,
   isPaimonTable,
+  metastorePartitioned,
   newHmsDatabase,
   newHmsTable,
   PAIMON_HMS,
@@ -73,6 +78,8 @@ export interface RegisterResult {
   table: string;
   action: RegisterAction;
   location: string;
+  /** Metastore partitions added for a table with `metastore.partitioned-table` (those already there are not counted). */
+  partitionsAdded?: number;
   /** Why it was skipped. */
   note?: string;
 }
@@ -131,6 +138,8 @@ export class HiveCatalog implements Catalog {
   readonly files: FileSystemCatalog;
   private readonly registration: RegistrationOptions;
   private readonly heartbeatIntervalMs: number;
+  /** Per `db.table`: adds partitions and remembers those the metastore has. */
+  private readonly partitionSyncs = new Map<string, HmsPartitionSync>();
 
   constructor(opts: HiveCatalogOptions) {
     this.options = parseCatalogOptions(opts.options ?? {});
@@ -222,6 +231,7 @@ export class HiveCatalog implements Catalog {
       }
       throw during(e, `cannot drop database ${db}`);
     }
+    for (const key of [...this.partitionSyncs.keys()]) if (key.startsWith(`${db}.`)) this.partitionSyncs.delete(key);
     // The metastore deletes the folder only if it can reach it; a warehouse-layout folder is removed here too.
     const path = this.files.databasePath(db);
     const location = hmsDatabaseLocation(hms);
@@ -260,8 +270,18 @@ export class HiveCatalog implements Catalog {
     const hms = await this.paimonHmsTable(id);
     const path = this.pathOf(id, hms);
     const lock = this.options.lockEnabled ? this.lockFor(id) : undefined;
+    // Only a registration with partition keys can hold partitions: it was made with metastore.partitioned-table.
+    // The option itself is read from the schema this table was opened with (tables reloaded from it share the callback).
+    let opened: FileStoreTable | null = null;
+    const callbacks = (hms.partitionKeys ?? []).length > 0 ? [this.partitionCallback(id, path, () => opened)] : [];
     try {
-      return await FileStoreTable.open(path, { fileIO: this.fileIO, ...(id.branch !== null ? { branch: id.branch } : {}), ...(lock ? { commitLock: lock } : {}) });
+      opened = await FileStoreTable.open(path, {
+        fileIO: this.fileIO,
+        ...(id.branch !== null ? { branch: id.branch } : {}),
+        ...(lock ? { commitLock: lock } : {}),
+        ...(callbacks.length ? { commitCallbacks: callbacks } : {}),
+      });
+      return opened;
     } catch (e) {
       if (e instanceof PaimonError && e.code === 'TABLE_NOT_FOUND') {
         throw new PaimonError('TABLE_NOT_FOUND', `table ${id.fullName} is registered in the metastore at ${hmsTableLocation(hms) ?? path}, but has no schema there`, { cause: e });
@@ -297,6 +317,7 @@ export class HiveCatalog implements Catalog {
       if (e instanceof PaimonError && e.code === 'TABLE_ALREADY_EXISTS' && ignoreIfExists) return;
       throw e;
     }
+    this.partitionSyncs.get(`${id.database}.${id.table}`)?.forget(); // a table of this name dropped elsewhere
     // From here the folder is ours: if the registration fails, it goes.
     try {
       const schema = await this.latestSchema(path, id);
@@ -330,6 +351,7 @@ export class HiveCatalog implements Catalog {
       }
       throw during(e, `cannot drop table ${id.fullName}`);
     }
+    this.partitionSyncs.delete(`${id.database}.${id.table}`);
     // An external table's files outlive it; a managed table's go with it (the metastore may not reach them).
     if (!external) {
       const path = this.pathOf(id, hms);
@@ -384,15 +406,22 @@ export class HiveCatalog implements Catalog {
     const path = existing ? this.pathOf(id, existing) : this.files.tablePath(id);
     const schema = await this.latestSchema(path, id);
     const location = toLocationUri(path);
+    let action: RegisterAction;
     if (existing) {
       const expected = updatedHmsTable(existing, schema, location, this.registration);
-      if (!registrationDiffers(expected, existing)) return { database: id.database, table: id.table, action: 'unchanged', location };
-      await this.alterHms(id, existing, schema, path, []);
-      return { database: id.database, table: id.table, action: 'updated', location };
+      action = registrationDiffers(expected, existing) ? 'updated' : 'unchanged';
+      if (action === 'updated') await this.alterHms(id, existing, schema, path, []);
+    } else {
+      const external = this.options.external || (schema.options['EXTERNAL'] ?? schema.options['external'] ?? '').toUpperCase() === 'TRUE';
+      await this.client.createTable(newHmsTable(schema, { db: id.database, table: id.table, owner: currentUser(), external, location }, this.registration));
+      action = 'created';
     }
-    const external = this.options.external || (schema.options['EXTERNAL'] ?? schema.options['external'] ?? '').toUpperCase() === 'TRUE';
-    await this.client.createTable(newHmsTable(schema, { db: id.database, table: id.table, owner: currentUser(), external, location }, this.registration));
-    return { database: id.database, table: id.table, action: 'created', location };
+    const result: RegisterResult = { database: id.database, table: id.table, action, location };
+    if (metastorePartitioned(schema)) {
+      const added = await this.registerPartitions(id, path);
+      if (added !== null) result.partitionsAdded = added;
+    }
+    return result;
   }
 
   /** Registers every table of every database in the warehouse (HiveCatalog.repairCatalog). */
@@ -466,6 +495,46 @@ export class HiveCatalog implements Catalog {
     await this.client.alterTable(id.database, id.table, table, {
       properties: { [PAIMON_HMS.cascadeEnv]: 'true', [PAIMON_HMS.doNotUpdateStatsEnv]: 'false' },
     });
+  }
+
+  private partitionSync(id: Identifier, path: string): HmsPartitionSync {
+    const key = `${id.database}.${id.table}`;
+    let sync = this.partitionSyncs.get(key);
+    if (!sync) {
+      sync = new HmsPartitionSync(this.client, { db: id.database, table: id.table, fallbackLocation: toLocationUri(path), locationInProperties: this.options.locationInProperties });
+      this.partitionSyncs.set(key, sync);
+    }
+    return sync;
+  }
+
+  /**
+   * Paimon's AddPartitionCommitCallback: after a commit, the partitions its
+   * new files went to are added to the metastore unless known to be there.
+   * A branch's commits add to the table's registration, as in Paimon.
+   */
+  private partitionCallback(id: Identifier, path: string, table: () => FileStoreTable | null): CommitCallback {
+    return async (snapshot, entries) => {
+      const schema = table()?.schema;
+      if (!schema || !metastorePartitioned(schema)) return;
+      try {
+        await this.partitionSync(id, path).add(schema, addedPartitions(entries));
+      } catch (e) {
+        throw during(e, `table ${id.fullName}: new partitions of snapshot ${snapshot.id} were not added to the metastore (\`paimon-ts hms register\` adds them)`);
+      }
+    };
+  }
+
+  /** Adds every partition of the latest snapshot the metastore lacks (HiveCatalog.repairTable); null when the registration has no partition keys. */
+  private async registerPartitions(id: Identifier, path: string): Promise<number | null> {
+    const table = await FileStoreTable.open(path, { fileIO: this.fileIO });
+    const plan = await table.newScan().plan();
+    const partitions = new Map<string, PartitionBytes>();
+    for (const split of plan.splits) partitions.set(rowKey(split.partitionBytes), split.partitionBytes);
+    try {
+      return await this.partitionSync(id, path).add(table.schema, partitions, { all: true });
+    } catch (e) {
+      throw during(e, `table ${id.fullName}: cannot add its partitions to the metastore`);
+    }
   }
 
   private lockFor(id: Identifier): HmsTableLock {

@@ -30,6 +30,9 @@ const ADD_BATCH = 1000;
 /** Known partitions kept per table; past this the set starts over (the metastore skips the ones it has). */
 const KNOWN_MAX = 10_000;
 
+/** How long the known set is trusted (Paimon's cache: 30 minutes): partitions dropped or a table re-created elsewhere are noticed after it. */
+const KNOWN_TTL_MS = 30 * 60_000;
+
 /** A partition as the serialized BinaryRow of a manifest entry. */
 export type PartitionBytes = Uint8Array;
 
@@ -102,6 +105,7 @@ export interface PartitionTarget {
  */
 export class HmsPartitionSync {
   private known = new Set<string>();
+  private knownSince = Date.now();
 
   constructor(
     private readonly client: MetastoreClient,
@@ -110,6 +114,7 @@ export class HmsPartitionSync {
 
   forget(): void {
     this.known = new Set();
+    this.knownSince = Date.now();
   }
 
   /**
@@ -122,6 +127,7 @@ export class HmsPartitionSync {
    */
   async add(schema: TableSchema, partitions: ReadonlyMap<string, PartitionBytes>, options: { all?: boolean } = {}): Promise<number | null> {
     const all = options.all === true;
+    if (this.known.size >= KNOWN_MAX || Date.now() - this.knownSince > KNOWN_TTL_MS) this.forget();
     const fresh = [...partitions].filter(([key]) => all || !this.known.has(key));
     if (fresh.length === 0) return 0;
     const hms = await this.client.getTable(this.target.db, this.target.table);
@@ -136,7 +142,6 @@ export class HmsPartitionSync {
       // Paimon's add_partitions(parts, ifNotExists = true, needResults = false); the count is asked for only when registering.
       const result = await this.client.addPartitions({ dbName: this.target.db, tblName: this.target.table, parts, ifNotExists: true, needResult: all });
       added += all ? (result.partitions?.length ?? 0) : parts.length;
-      if (this.known.size + batch.length > KNOWN_MAX) this.known = new Set();
       for (const [key] of batch) this.known.add(key);
     }
     return added;

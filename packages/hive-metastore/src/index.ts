@@ -19,6 +19,7 @@ export {
   normalizeColumnComment,
   type RegistrationOptions,
 } from './hms-table.js';
+export { newHmsPartition, HmsPartitionSync, addedPartitions, type PartitionTarget } from './hms-partitions.js';
 export { MemoryMetastore, type MemoryMetastoreOptions, type LockInterval } from './memory-metastore.js';
 export { HMS_IDL, HMS_IDL_PATH, parseIdl, type Idl } from './thrift/idl.js';
 export type { TransportKind } from './thrift/wire.js';

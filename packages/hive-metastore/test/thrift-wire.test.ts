@@ -26,6 +26,9 @@ describe('the IDL subset', () => {
     ]);
     expect(fields('StorageDescriptor').slice(0, 7)).toEqual(['1:cols', '2:location', '3:inputFormat', '4:outputFormat', '5:compressed', '6:numBuckets', '7:serdeInfo']);
     expect(fields('LockRequest')).toEqual(['1:component', '2:txnid', '3:user', '4:hostname', '5:agentInfo']);
+    expect(fields('Partition')).toEqual(['1:values', '2:dbName', '3:tableName', '4:createTime', '5:lastAccessTime', '6:sd', '7:parameters', '9:catName']);
+    expect(fields('AddPartitionsRequest')).toEqual(['1:dbName', '2:tblName', '3:parts', '4:ifNotExists', '5:needResult', '6:catName']);
+    expect(HMS_IDL.methods.get('add_partitions_req')!.throws.map((t) => `${t.id}:${t.type.kind === 'named' ? t.type.name : ''}`)).toEqual(['1:InvalidObjectException', '2:AlreadyExistsException', '3:MetaException']);
     expect(Object.fromEntries(HMS_IDL.enums.get('LockState')!)).toEqual({ ACQUIRED: 1, WAITING: 2, ABORT: 3, NOT_ACQUIRED: 4 });
     expect(Object.fromEntries(HMS_IDL.enums.get('LockType')!)).toEqual({ SHARED_READ: 1, SHARED_WRITE: 2, EXCLUSIVE: 3, EXCL_WRITE: 4 });
     const getTable = HMS_IDL.methods.get('get_table')!;
@@ -153,6 +156,14 @@ try:
     c.get_table('py', 'nope')
 except NoSuchObjectException as e:
     out['missing'] = e.message
+part = Partition(values=['2024-06-01'], dbName='py', tableName='t', createTime=1, lastAccessTime=1, sd=sd, parameters={'a': 'b'})
+added = c.add_partitions_req(AddPartitionsRequest(dbName='py', tblName='t', parts=[part], ifNotExists=False))
+again = c.add_partitions_req(AddPartitionsRequest(dbName='py', tblName='t', parts=[part], ifNotExists=True))
+try:
+    c.add_partitions_req(AddPartitionsRequest(dbName='py', tblName='t', parts=[part], ifNotExists=False))
+except AlreadyExistsException as e:
+    out['dupPartition'] = 'AlreadyExistsException'
+out['partitions'] = [len(added.partitions), len(again.partitions)] + [[p.values, p.sd.location, p.parameters['a'], p.sd.cols[0].name] for p in c.get_partitions('py', 't', -1)]
 req = LockRequest(component=[LockComponent(type=LockType.EXCLUSIVE, level=LockLevel.TABLE, dbname='py', tablename='t')], user='u', hostname='h')
 l1 = c.lock(req)
 l2 = c.lock(req)
@@ -187,6 +198,12 @@ class Handler:
         return LockResponse(lockid=2**40 + 5, state=LockState.WAITING if c.type == LockType.EXCLUSIVE and c.tablename == 't' else LockState.ABORT)
     def check_lock(self, rqst):
         return LockResponse(lockid=rqst.lockid, state=LockState.ACQUIRED)
+    def add_partitions_req(self, request):
+        p = request.parts[0]
+        if not request.ifNotExists:
+            raise AlreadyExistsException(message='Partition already exists: ' + '/'.join(p.values))
+        echo = [request.dbName, request.tblName, str(request.needResult), p.dbName, p.tableName, p.sd.location, p.sd.serdeInfo.serializationLib, p.parameters['k'], str(p.createTime)]
+        return AddPartitionsResult(partitions=[Partition(values=p.values + echo, dbName=p.dbName, tableName=p.tableName)])
 sock = TSocket.TServerSocket(host='127.0.0.1', port=0)
 tf = TTransport.TFramedTransportFactory() if sys.argv[2] == 'framed' else TTransport.TBufferedTransportFactory()
 server = TServer.TThreadedServer(ThriftHiveMetastore.Processor(Handler()), sock, tf, TBinaryProtocol.TBinaryProtocolFactory(), daemon=True)
@@ -231,6 +248,8 @@ describe.skipIf(!hasApacheThrift)('against Apache Thrift (compiler + Python libr
         table: ['t', 'a', 'int', 'c', 'dt', 'y', 'file:/wh/py.db/t', -1],
         dup: 'AlreadyExistsException',
         missing: 'py.nope table not found',
+        dupPartition: 'AlreadyExistsException',
+        partitions: [1, 0, [['2024-06-01'], 'file:/wh/py.db/t/dt=2024-06-01', 'b', 'a']],
         locks: [1, 2, 1],
         filtered: ['t'],
       });
@@ -272,6 +291,11 @@ describe.skipIf(!hasApacheThrift)('against Apache Thrift (compiler + Python libr
         const lock = await c.lock({ component: [{ type: 'EXCLUSIVE', level: 'TABLE', dbname: 'd', tablename: 't' }], user: 'u', hostname: 'h' });
         expect(lock).toEqual({ lockid: 2n ** 40n + 5n, state: 'WAITING' });
         expect((await c.checkLock(lock.lockid)).state).toBe('ACQUIRED');
+        const part = { values: ['x', '1'], dbName: 'd', tableName: 't', createTime: 9, sd: { location: 'file:/wh/t/k=x/h=1/', serdeInfo: { serializationLib: 's', parameters: {} } }, parameters: { k: 'v' } };
+        const added = await c.addPartitions({ dbName: 'd', tblName: 't', parts: [part], ifNotExists: true, needResult: false });
+        expect(added.partitions!.map((p) => p.values)).toEqual([['x', '1', 'd', 't', 'False', 'd', 't', 'file:/wh/t/k=x/h=1/', 's', 'v', '9']]);
+        const exists = await c.addPartitions({ dbName: 'd', tblName: 't', parts: [part], ifNotExists: false }).catch((e: unknown) => e);
+        expect((exists as HiveMetastoreError).exceptionType).toBe('AlreadyExistsException');
       } finally {
         c.close();
       }

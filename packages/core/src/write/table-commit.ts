@@ -211,6 +211,8 @@ export class TableCommit {
         coreOptions.manifestTargetFileSize,
         coreOptions.manifestFormat as 'avro' | 'orc',
       );
+      // Once the snapshot is published its manifests are the table's: nothing after that may delete them.
+      let isPublished = false;
       try {
         const delta = [...deletes, ...added];
         const baseMetas = await this.compactManifests(metas, writer);
@@ -255,6 +257,7 @@ export class TableCommit {
           ? await table.commitLock.runWithLock(table.name, async () => !(await table.fileIO.exists(snapshotPath(root, id))) && (await publish()))
           : await publish();
         if (published) {
+          isPublished = true;
           await this.writeLatestHint(root, id);
           for (const callback of table.commitCallbacks) {
             try {
@@ -267,7 +270,7 @@ export class TableCommit {
         }
         await writer.abort();
       } catch (e) {
-        await writer.abort().catch(() => undefined);
+        if (!isPublished) await writer.abort().catch(() => undefined);
         throw e;
       }
       if (attempt >= maxRetries) {
