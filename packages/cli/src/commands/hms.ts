@@ -28,6 +28,11 @@ function catalogOf(o: HmsOptions): HiveCatalog {
   return new HiveCatalog({ uri: o.uri, warehouse: o.warehouse, options, transport, ...(o.timeout !== undefined ? { requestTimeoutMs: o.timeout } : {}) });
 }
 
+/** Metastore partitions the registration added; '-' when the table keeps none there. */
+function partitions(r: RegisterResult): string | number {
+  return r.partitionsAdded ?? '-';
+}
+
 function summary(results: readonly RegisterResult[]): string {
   const counts = new Map<string, number>();
   for (const r of results) counts.set(r.action, (counts.get(r.action) ?? 0) + 1);
@@ -39,7 +44,7 @@ export async function hmsRegister(name: string, o: HmsOptions, out: NodeJS.Writa
   const catalog = catalogOf(o);
   try {
     const r = await catalog.registerTable(name);
-    out.write(renderTable(['table', 'action', 'location'], [[`${r.database}.${r.table}`, r.action, r.location]]) + '\n');
+    out.write(renderTable(['table', 'action', 'partitions added', 'location'], [[`${r.database}.${r.table}`, r.action, partitions(r), r.location]]) + '\n');
     out.write(`${r.database}.${r.table}: ${r.action} in ${catalog.client.uri}\n`);
   } finally {
     catalog.close();
@@ -51,7 +56,7 @@ export async function hmsSync(o: HmsOptions, out: NodeJS.WritableStream): Promis
   try {
     const results = await catalog.syncWarehouse();
     if (results.length) {
-      out.write(renderTable(['table', 'action', 'note'], results.map((r) => [`${r.database}.${r.table}`, r.action, r.note ?? ''])) + '\n');
+      out.write(renderTable(['table', 'action', 'partitions added', 'note'], results.map((r) => [`${r.database}.${r.table}`, r.action, partitions(r), r.note ?? ''])) + '\n');
     }
     out.write(`${summary(results)} in ${catalog.client.uri}\n`);
   } finally {
