@@ -46,6 +46,8 @@ const PAIMON_STATUS: Record<ErrorCode, FlightStatus> = {
   INVALID_OPTION: 'INVALID_ARGUMENT',
   INVALID_SCHEMA: 'INVALID_ARGUMENT',
   COMMIT_CONFLICT: 'ABORTED',
+  // the snapshot is committed; what failed ran after it (e.g. a metastore update)
+  COMMIT_CALLBACK_FAILED: 'INTERNAL',
 };
 
 /** Any thrown value as a FlightError (unknown failures are INTERNAL, with their message). */
