@@ -27,7 +27,7 @@ export async function* resultBatches(result: DuckDBResult, columns: readonly Res
   let buffers: Value[][] = columns.map(() => []);
   let rows = 0;
   const flush = (): arrow.RecordBatch => {
-    const children = columns.map((_, c) => (arrow.DataType.isUtf8(arrowTypes[c]!) ? utf8Data(buffers[c] as (string | null)[]) : buildData(arrowTypes[c]!, buffers[c]!)));
+    const children = columns.map((_, c) => buildData(arrowTypes[c]!, buffers[c]!));
     const batch = new arrow.RecordBatch(schema, arrow.makeData({ type: new arrow.Struct(schema.fields), length: rows, nullCount: 0, children }));
     buffers = columns.map(() => []);
     rows = 0;
@@ -48,31 +48,4 @@ export async function* resultBatches(result: DuckDBResult, columns: readonly Res
     if (rows >= batchRows) yield flush();
   }
   if (rows > 0) yield flush();
-}
-
-/**
- * A Utf8 column from strings, encoded straight into one buffer. Core's
- * `buildData` encodes each string separately, which costs about 5 times as
- * much and dominated string-heavy results (README, Numbers).
- */
-export function utf8Data(values: readonly (string | null)[]): arrow.Data<arrow.Utf8> {
-  const length = values.length;
-  let total = 0;
-  for (const v of values) if (v !== null) total += Buffer.byteLength(v, 'utf8');
-  const bytes = Buffer.allocUnsafe(total);
-  const offsets = new Int32Array(length + 1);
-  const validity = new Uint8Array(((length + 63) & ~63) >> 3);
-  let at = 0;
-  let nulls = 0;
-  for (let i = 0; i < length; i++) {
-    const v = values[i]!;
-    if (v === null) nulls++;
-    else {
-      validity[i >> 3]! |= 1 << (i & 7);
-      at += bytes.write(v, at, 'utf8');
-    }
-    offsets[i + 1] = at;
-  }
-  const data = new Uint8Array(bytes.buffer, bytes.byteOffset, total);
-  return arrow.makeData({ type: new arrow.Utf8(), length, nullCount: nulls, nullBitmap: nulls ? validity : null, valueOffsets: offsets, data });
 }
