@@ -44,6 +44,9 @@ describe('paimon-ts sql', () => {
     expect(code).toBe(0);
     expect(stderr).toContain("prune := '`f1` = 20'");
     expect(stderr).toMatch(/paimon scan pk_table_scan_and_read_mor-parquet @ snapshot 5: 1 file after pruning, 1 by DuckDB's Parquet reader/);
+    // the whole table: files whose key ranges overlap are merged by key, the others read as they are
+    const all = await cli('sql', `SELECT count(*) FROM paimon_scan('${MOR}')`, '--explain');
+    expect(all.stderr).toMatch(/6 files after pruning, 6 by DuckDB's Parquet reader \(4 merged by primary key\)/);
   });
 
   it('attaches a warehouse: <db>.<table>, INSERT INTO, system tables, aligned table output', async () => {

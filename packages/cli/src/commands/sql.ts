@@ -20,7 +20,9 @@ export interface SqlOptions {
 
 function describeScan(info: ScanInfo): string {
   const byCore = info.slowSplits > 0 ? `, ${info.slowSplits} split${info.slowSplits === 1 ? '' : 's'} read by paimon-ts (${info.slowReasons.join('; ')})` : '';
-  return `-- paimon scan ${info.table} @ snapshot ${info.snapshotId ?? 'none'}: ${info.files.length} file${info.files.length === 1 ? '' : 's'} after pruning, ${info.fastFiles.length} by DuckDB's Parquet reader${byCore}`;
+  const merged = info.mergedFiles.length > 0 ? ` (${info.mergedFiles.length} merged by primary key)` : '';
+  const cached = info.planCached ? '; plan reused' : '';
+  return `-- paimon scan ${info.table} @ snapshot ${info.snapshotId ?? 'none'}: ${info.files.length} file${info.files.length === 1 ? '' : 's'} after pruning, ${info.fastFiles.length} by DuckDB's Parquet reader${merged}${byCore}${cached}`;
 }
 
 function print(result: StatementResult, format: OutputFormat, out: NodeJS.WritableStream): void {
