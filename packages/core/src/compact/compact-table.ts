@@ -19,7 +19,7 @@ import type { FileStoreTable } from '../table/table.js';
 import { compareValues } from '../types/values.js';
 import { typedPartition } from '../table/rescale.js';
 import { DataFileNamer } from '../write/data-file-writer.js';
-import type { CommitMessage } from '../write/table-commit.js';
+import { CompactionConflict, type CommitMessage } from '../write/table-commit.js';
 import { entriesToSplits } from '../scan/table-scan.js';
 import { pickAppendCompaction, rewriteAppendFiles } from './append-compaction.js';
 import { MergeTreeCompactManager, type BucketLocation } from './merge-tree-compaction.js';
@@ -104,5 +104,12 @@ export async function compactTable(table: FileStoreTable, options: CompactOption
     options.onProgress?.(++done, splits.length);
   }
   if (messages.length === 0) return null;
-  return table.newCommit(options.commitUser ?? `compact-${randomUUID()}`).commit(messages);
+  const commit = table.newCommit(options.commitUser ?? `compact-${randomUUID()}`);
+  try {
+    return await commit.commit(messages);
+  } catch (e) {
+    // compaction on demand does not retry: its outputs go
+    if (e instanceof CompactionConflict) await commit.abort(messages, 'compaction').catch(() => undefined);
+    throw e;
+  }
 }

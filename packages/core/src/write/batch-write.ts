@@ -6,7 +6,8 @@ import type * as arrow from 'apache-arrow';
 import type { Snapshot } from '../spec/snapshot.js';
 import type { FileStoreTable } from '../table/table.js';
 import type { RowInput } from './input.js';
-import { type CommitOptions, type Overwrite, TableCommit } from './table-commit.js';
+import { CompactionConflict, type CommitOptions, type Overwrite, TableCommit } from './table-commit.js';
+import { PaimonError } from '../errors.js';
 import { TableWrite, type WriteOptions } from './table-write.js';
 
 export interface BatchWriteOptions {
@@ -40,6 +41,13 @@ export class BatchWrite {
   async commit(options: Omit<CommitOptions, 'overwrite'> = {}): Promise<Snapshot | null> {
     const messages = await this.writer.prepareCommit();
     const commit = new TableCommit(this.table, this.writer.commitUser);
-    return commit.commit(messages, { ...options, ...(this.overwrite ? { overwrite: this.overwrite } : {}) });
+    try {
+      return await commit.commit(messages, { ...options, ...(this.overwrite ? { overwrite: this.overwrite } : {}) });
+    } catch (e) {
+      // A one-shot write never retries its messages: what did not get committed is removed.
+      if (e instanceof CompactionConflict) await commit.abort(messages, 'compaction').catch(() => undefined);
+      else if (e instanceof PaimonError && e.code === 'COMMIT_CONFLICT') await commit.abort(messages).catch(() => undefined);
+      throw e;
+    }
   }
 }

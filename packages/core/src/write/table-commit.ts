@@ -65,6 +65,24 @@ export interface CommitOptions {
 
 export const BATCH_COMMIT_IDENTIFIER = 9223372036854775807n;
 
+/** Every attempt lost the race for the next snapshot id: nothing was published, the messages can be committed again. */
+class LostRaces extends PaimonError {
+  constructor(message: string) {
+    super('COMMIT_CONFLICT', message);
+  }
+}
+
+/** The compaction part of a commit failed; the new data (`committed`, if any) is in the table. */
+export class CompactionConflict extends PaimonError {
+  constructor(
+    message: string,
+    readonly committed: Snapshot | null,
+    cause: unknown,
+  ) {
+    super('COMMIT_CONFLICT', message, { cause });
+  }
+}
+
 
 export class TableCommit {
   constructor(
@@ -131,22 +149,19 @@ export class TableCommit {
     let last: Snapshot | null = null;
     if (hasAppend) {
       const kind: CommitKind = options.kind ?? (options.overwrite ? 'OVERWRITE' : 'APPEND');
-      try {
-        last = await this.commitChanges(kind, appended, [], changelog, identifier, options, appendIndex);
-      } catch (e) {
-        // a conflict is found before anything is published: nothing of these messages is in the table
-        if (e instanceof PaimonError && e.code === 'COMMIT_CONFLICT') await this.abort(messages);
-        throw e;
-      }
+      // Nothing is cleaned up here on failure: the messages stay committable (a retry, as Paimon's
+      // committer does); a caller that gives them up calls abort().
+      last = await this.commitChanges(kind, appended, [], changelog, identifier, options, appendIndex);
     }
     if (hasCompact) {
       try {
         last = await this.commitChanges('COMPACT', compactAdded, compactRemoved, compactChangelog, identifier, { ...options, overwrite: undefined }, compactIndex);
       } catch (e) {
         if (!(e instanceof PaimonError && e.code === 'COMMIT_CONFLICT')) throw e;
-        await this.abort(messages, 'compaction');
+        // A real conflict (the files it replaces are gone) can never commit: its outputs are spent.
+        if (!(e instanceof LostRaces)) await this.abort(messages, 'compaction');
         const kept = last ? `the new data was committed as snapshot ${last.id}; ` : '';
-        throw new PaimonError('COMMIT_CONFLICT', `table ${table.name}: ${kept}its compaction conflicted with another writer and was dropped: ${e.message}`, { cause: e });
+        throw new CompactionConflict(`table ${table.name}: ${kept}its compaction was not committed: ${e.message}`, last, e);
       }
     }
     return last;
@@ -211,8 +226,8 @@ export class TableCommit {
         coreOptions.manifestTargetFileSize,
         coreOptions.manifestFormat as 'avro' | 'orc',
       );
-      // Once the snapshot is published its manifests are the table's: nothing after that may delete them.
-      let isPublished = false;
+      // Once the snapshot may be published its manifests may be the table's: nothing after that deletes them.
+      let keepFiles = false;
       try {
         const delta = [...deletes, ...added];
         const baseMetas = await this.compactManifests(metas, writer);
@@ -253,11 +268,19 @@ export class TableCommit {
         if (options.properties) snapshot.properties = options.properties;
         const root = branchPath(table.path, table.branch);
         const publish = (): Promise<boolean> => table.fileIO.tryToWriteAtomic(snapshotPath(root, id), serializeSnapshot(snapshot));
-        const published = table.commitLock
-          ? await table.commitLock.runWithLock(table.name, async () => !(await table.fileIO.exists(snapshotPath(root, id))) && (await publish()))
-          : await publish();
+        let published: boolean;
+        try {
+          published = table.commitLock
+            ? await table.commitLock.runWithLock(table.name, async () => !(await table.fileIO.exists(snapshotPath(root, id))) && (await publish()))
+            : await publish();
+        } catch (e) {
+          // Not sure whether the snapshot landed (Paimon: "should not clean up the files"): if it is ours, it did.
+          keepFiles = true;
+          if (!(await this.isMine(id, identifier, kind))) throw e;
+          published = true;
+        }
         if (published) {
-          isPublished = true;
+          keepFiles = true;
           await this.writeLatestHint(root, id);
           for (const callback of table.commitCallbacks) {
             try {
@@ -270,13 +293,23 @@ export class TableCommit {
         }
         await writer.abort();
       } catch (e) {
-        if (!isPublished) await writer.abort().catch(() => undefined);
+        if (!keepFiles) await writer.abort().catch(() => undefined);
         throw e;
       }
       if (attempt >= maxRetries) {
-        throw new PaimonError('COMMIT_CONFLICT', `table ${table.name}: gave up committing after ${attempt + 1} attempts; other writers kept taking the next snapshot id`);
+        throw new LostRaces(`table ${table.name}: gave up committing after ${attempt + 1} attempts; other writers kept taking the next snapshot id (the same messages can be committed again)`);
       }
       await new Promise((r) => setTimeout(r, Math.random() * 20 * (attempt + 1)));
+    }
+  }
+
+  /** Whether snapshot `id` exists and is this commit (user, identifier, kind). */
+  private async isMine(id: number, identifier: bigint, kind: CommitKind): Promise<boolean> {
+    try {
+      const s = await this.table.snapshots.snapshot(id);
+      return s.commitUser === this.commitUser && s.commitIdentifier === identifier && s.commitKind === kind;
+    } catch {
+      return false;
     }
   }
 
