@@ -67,6 +67,12 @@ interface DynamicBuckets {
   assigner: DynamicBucketAssigner;
 }
 
+/**
+ * A writer keeps each bucket's LSM tree in memory between commits. After a
+ * commit of its messages fails, that picture may be wrong (compactions that
+ * were not committed): retry the same messages, or discard the writer and
+ * start a new one from the table, as Paimon's jobs restart.
+ */
 export class TableWrite {
   readonly commitUser: string;
   private readonly schema: TableSchema;
