@@ -7,17 +7,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { batchToRows } from '../src/read/rows.js';
 import { ROW_KIND_COLUMN } from '../src/read/split-reader.js';
 import type { FileStoreTable } from '../src/table/table.js';
-import { cleanTempDirs, scratchTable } from './write-helpers.js';
+import { cleanTempDirs, commitRows, scratchTable } from './write-helpers.js';
+import { ROW_KIND_SHORT } from '../src/merge/merge-function.js';
 
 afterEach(cleanTempDirs);
 
-const KIND = ['+I', '-U', '+U', '-D'];
-
-async function commit(t: FileStoreTable, rows: { k: number; v: string }[], kinds?: string[]): Promise<void> {
-  const w = (await t.reload()).newBatchWrite();
-  await w.write(rows, kinds ? { kinds } : {});
-  await w.commit();
-}
+const KIND = ROW_KIND_SHORT;
 
 /** Every change from the first snapshot to the latest, as "kind k=v" lines per snapshot. */
 async function changes(t: FileStoreTable): Promise<string[][]> {
@@ -43,10 +38,10 @@ async function files(t: FileStoreTable): Promise<string[]> {
 }
 
 const scenario = async (t: FileStoreTable) => {
-  await commit(t, [{ k: 1, v: 'a' }, { k: 2, v: 'b' }]);
-  await commit(t, [{ k: 1, v: 'a2' }, { k: 2, v: 'b' }, { k: 3, v: 'c' }], ['+U', '-D', '+I']);
-  await commit(t, [{ k: 1, v: 'a3' }, { k: 1, v: 'a4' }]);
-  await commit(t, [{ k: 3, v: 'c' }], ['+U']);
+  await commitRows(t, [{ k: 1, v: 'a' }, { k: 2, v: 'b' }]);
+  await commitRows(t, [{ k: 1, v: 'a2' }, { k: 2, v: 'b' }, { k: 3, v: 'c' }], ['+U', '-D', '+I']);
+  await commitRows(t, [{ k: 1, v: 'a3' }, { k: 1, v: 'a4' }]);
+  await commitRows(t, [{ k: 3, v: 'c' }], ['+U']);
 };
 
 describe('changelog producers', () => {

@@ -7,17 +7,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { batchToRows } from '../src/read/rows.js';
 import { ROW_KIND_COLUMN } from '../src/read/split-reader.js';
 import type { FileStoreTable } from '../src/table/table.js';
-import { cleanTempDirs, scratchTable } from './write-helpers.js';
+import { cleanTempDirs, commitRows, scratchTable } from './write-helpers.js';
+import { ROW_KIND_SHORT } from '../src/merge/merge-function.js';
 
 afterEach(cleanTempDirs);
 
-const KIND = ['+I', '-U', '+U', '-D'];
-
-async function commit(t: FileStoreTable, rows: { k: number; v: string }[]): Promise<void> {
-  const w = (await t.reload()).newBatchWrite();
-  await w.write(rows);
-  await w.commit();
-}
+const KIND = ROW_KIND_SHORT;
 
 describe('first-row with lookup changelog', () => {
   it('a duplicate of an existing key produces no changelog', async () => {
@@ -25,10 +20,10 @@ describe('first-row with lookup changelog', () => {
       primaryKeys: ['k'],
       options: { bucket: '1', 'merge-engine': 'first-row', 'changelog-producer': 'lookup' },
     });
-    await commit(t, [{ k: 1, v: 'a' }]);
+    await commitRows(t, [{ k: 1, v: 'a' }]);
     const first = (await (await t.reload()).snapshots.latestId())!;
     // larger than the existing file, so the compaction takes both runs
-    await commit(t, [{ k: 1, v: 'b'.repeat(500) }]);
+    await commitRows(t, [{ k: 1, v: 'b'.repeat(500) }]);
     const table = await t.reload();
     const seen: string[] = [];
     for await (const c of table.newStreamScan({ mode: 'from-snapshot', snapshotId: first + 1, endSnapshotId: (await table.snapshots.latestId())! }).changes()) {

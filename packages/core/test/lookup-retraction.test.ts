@@ -13,17 +13,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { batchToRows } from '../src/read/rows.js';
 import { ROW_KIND_COLUMN } from '../src/read/split-reader.js';
 import type { FileStoreTable } from '../src/table/table.js';
-import { cleanTempDirs, scratchTable } from './write-helpers.js';
+import { cleanTempDirs, commitRows, scratchTable } from './write-helpers.js';
+import { ROW_KIND_SHORT } from '../src/merge/merge-function.js';
 
 afterEach(cleanTempDirs);
 
-const KIND = ['+I', '-U', '+U', '-D'];
-
-async function commit(t: FileStoreTable, rows: { k: number; v: string }[], kinds?: string[]): Promise<void> {
-  const w = (await t.reload()).newBatchWrite();
-  await w.write(rows, kinds ? { kinds } : {});
-  await w.commit();
-}
+const KIND = ROW_KIND_SHORT;
 
 async function changesFrom(t: FileStoreTable, from: number): Promise<string[]> {
   const table = await t.reload();
@@ -45,20 +40,20 @@ const big = Array.from({ length: 5000 }, (_, i) => ({ k: i, v: `old-${i}-${'x'.r
 describe('lookup compaction without deletion vectors', () => {
   it('a deleted key stays deleted when its old version is at the top level', async () => {
     const t = await scratchTable([['k', 'INT'], ['v', 'STRING']], { primaryKeys: ['k'], options: { bucket: '1', 'changelog-producer': 'lookup' } });
-    await commit(t, big); // one large run at the top level
-    await commit(t, [{ k: 1, v: 'gone' }], ['-D']); // compacted to level 4 with the old row still at level 5
+    await commitRows(t, big); // one large run at the top level
+    await commitRows(t, [{ k: 1, v: 'gone' }], ['-D']); // compacted to level 4 with the old row still at level 5
     expect(await valueOf(t, 1)).toEqual([]);
   });
 
   it('re-inserting a key deleted at an intermediate level is +I, not -U/+U of the deleted row', async () => {
     const t = await scratchTable([['k', 'INT'], ['v', 'STRING']], { primaryKeys: ['k'], options: { bucket: '1', 'changelog-producer': 'lookup' } });
-    await commit(t, big); // level 5
-    await commit(t, [{ k: 1, v: 'mid' }]); // level 4
+    await commitRows(t, big); // level 5
+    await commitRows(t, [{ k: 1, v: 'mid' }]); // level 4
     // a delete whose level-0 file is larger than the level-4 file joins it: -D is kept at level 4
-    await commit(t, [{ k: 1, v: 'g'.repeat(400) }], ['-D']);
+    await commitRows(t, [{ k: 1, v: 'g'.repeat(400) }], ['-D']);
     expect(await valueOf(t, 1)).toEqual([]);
     const before = (await (await t.reload()).snapshots.latestId())!;
-    await commit(t, [{ k: 1, v: 'new' }]);
+    await commitRows(t, [{ k: 1, v: 'new' }]);
     expect(await changesFrom(t, before + 1)).toEqual(['+I 1=new']);
   });
 });

@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { FileStoreTable } from '../src/table/table.js';
+import type { RowInput } from '../src/write/input.js';
 import { FileSystemCatalog } from '../src/catalog/filesystem-catalog.js';
 
 const dirs: string[] = [];
@@ -34,4 +35,11 @@ export async function scratchTable(
     false,
   );
   return catalog.getTable('db.t');
+}
+
+/** Writes rows (with row kinds, default +I) into the table at its latest schema as one commit; returns the last snapshot id. */
+export async function commitRows(table: FileStoreTable, rows: RowInput[], kinds?: string[]): Promise<number | null> {
+  const w = (await table.reload()).newBatchWrite();
+  await w.write(rows, kinds ? { kinds } : {});
+  return (await w.commit())?.id ?? null;
 }
