@@ -6,7 +6,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { batchToRows } from '../src/read/rows.js';
 import { ROW_KIND_COLUMN } from '../src/read/split-reader.js';
-import type { FileStoreTable } from '../src/table/table.js';
 import { cleanTempDirs, commitRows, scratchTable } from './write-helpers.js';
 import { ROW_KIND_SHORT } from '../src/merge/merge-function.js';
 
