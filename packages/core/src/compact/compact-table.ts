@@ -8,7 +8,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { deserializeBinaryRow, rowKey } from '../spec/binary-row.js';
-import { FileKind } from '../spec/manifest-entry.js';
 import type { IndexManifestEntry } from '../spec/index-manifest-entry.js';
 import { DeletionVectorMaintainer, type IndexFileMeta } from './deletion-vector-maintainer.js';
 import type { ManifestEntry } from '../spec/manifest-entry.js';
@@ -52,9 +51,8 @@ export async function compactTable(table: FileStoreTable, options: CompactOption
   const splits = entriesToSplits(table, schema, latest.id, entries);
   const namer = new DataFileNamer(opts.dataFilePrefix, `.${opts.fileFormat}`);
   const indexes = new Map<string, IndexManifestEntry[]>();
-  if (opts.deletionVectorsEnabled && latest.indexManifest) {
-    for (const e of await table.manifests.indexManifest(latest.indexManifest)) {
-      if (e.kind !== FileKind.ADD) continue;
+  if (opts.deletionVectorsEnabled) {
+    for (const e of await table.manifests.liveIndexFiles(latest)) {
       const key = `${rowKey(e.partition)}/${e.bucket}`;
       indexes.set(key, [...(indexes.get(key) ?? []), e]);
     }

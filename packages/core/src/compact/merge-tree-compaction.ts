@@ -163,7 +163,7 @@ export class MergeTreeCompactManager {
   ) {
     const o = table.options;
     // first-row and deletion-vector tables keep each key once above level 0: compactions fold older versions in
-    this.fold = dv !== null || o.mergeEngine === 'first-row' || o.changelogProducer === 'lookup';
+    this.fold = o.needLookup;
     this.lookup = this.fold || o.changelogProducer === 'full-compaction' ? new LookupLevels(table, schema, where, dv) : null;
     this.compare = serializedKeyCompare(schema);
     this.levels = new Levels(restored, o.numLevels, (a, b) => this.compare(a.minKey, b.minKey));
@@ -173,7 +173,7 @@ export class MergeTreeCompactManager {
       numRunCompactionTrigger: o.numSortedRunCompactionTrigger,
     };
     this.stopTrigger = o.numSortedRunStopTrigger;
-    this.forceUpLevel0 = o.compactionForceUpLevel0 || o.deletionVectorsEnabled || o.changelogProducer === 'lookup' || o.mergeEngine === 'first-row';
+    this.forceUpLevel0 = o.compactionForceUpLevel0 || o.needLookup;
   }
 
   addNewFile(file: DataFileMeta): void {

@@ -199,7 +199,8 @@ export async function* readMerged(ctx: ReadContext, split: DataSplit, mergeOptio
   const descending = options.sequenceDescending;
   const fields = readFields(ctx, [...keyNames, ...seqNames, ...mergeReadExtraFields(options)]);
   const keepRetracts = mergeOptions.keepRetracts === true;
-  const lookupReads = options.mergeEngine !== 'first-row' && (options.changelogProducer === 'lookup' || options.deletionVectorsEnabled || options.raw['force-lookup'] === 'true');
+  // LookupMergeFunction wraps every engine but first-row, which needs no wrapping
+  const lookupReads = options.needLookup && options.mergeEngine !== 'first-row';
   const readEngine = mergeEngineFor(options, ctx.table.name, fields, ctx.schema.primaryKeys);
   const engine: MergeEngine = keepRetracts && readEngine.kind === 'pick' ? { kind: 'pick', pick: pickBufferWinnerFor(options, ctx.table.name) } : readEngine;
 

@@ -55,6 +55,12 @@ export class ManifestFiles {
     }
   }
 
+  /** The live index files of a snapshot (its index manifest lists them all); none without one. */
+  async liveIndexFiles(snapshot: Snapshot | null): Promise<IndexManifestEntry[]> {
+    if (!snapshot?.indexManifest) return [];
+    return (await this.indexManifest(snapshot.indexManifest)).filter((e) => e.kind === FileKind.ADD);
+  }
+
   /** The manifests holding a snapshot's full state: its base list, then its delta list. */
   async dataManifests(snapshot: Snapshot): Promise<ManifestFileMeta[]> {
     return [...(await this.manifestList(snapshot.baseManifestList)), ...(await this.manifestList(snapshot.deltaManifestList))];

@@ -511,6 +511,14 @@ export class CoreOptions {
   get dataFilePrefix(): string {
     return this.get('dataFilePrefix')!;
   }
+  /**
+   * Compactions look keys up in the levels above, level 0 is always compacted
+   * away, and merge-on-read keeps only the newest upper-level record
+   * (Paimon's `needLookup`: first-row, lookup changelog, deletion vectors, `force-lookup`).
+   */
+  get needLookup(): boolean {
+    return this.mergeEngine === 'first-row' || this.changelogProducer === 'lookup' || this.deletionVectorsEnabled || this.bool('forceLookup');
+  }
   get changelogProducerRowDeduplicate(): boolean {
     return this.bool('changelogProducerRowDeduplicate');
   }

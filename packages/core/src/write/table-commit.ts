@@ -257,7 +257,7 @@ export class TableCommit {
         let indexChange = index;
         if (overwritten && latest?.indexManifest) {
           // The replaced partitions' index files (deletion vectors, key hashes) retire with their data (OverwriteChangesProvider).
-          const stale = (await table.manifests.indexManifest(latest.indexManifest)).filter((e) => e.kind === FileKind.ADD && overwritten(e.partition));
+          const stale = (await table.manifests.liveIndexFiles(latest)).filter((e) => overwritten(e.partition));
           if (stale.length > 0) indexChange = { added: index.added, removed: [...index.removed, ...stale] };
         }
         if (indexChange.added.length + indexChange.removed.length > 0) {
@@ -318,7 +318,7 @@ export class TableCommit {
    * list of live index files, as Paimon keeps it; null when none is left.
    */
   private async nextIndexManifest(latest: Snapshot | null, index: IndexChanges, writer: ManifestWriter): Promise<string | null> {
-    const live = latest?.indexManifest ? (await this.table.manifests.indexManifest(latest.indexManifest)).filter((e) => e.kind === FileKind.ADD) : [];
+    const live = await this.table.manifests.liveIndexFiles(latest);
     const liveNames = new Set(live.map((e) => e.fileName));
     const gone = new Set(index.removed.map((e) => e.fileName));
     for (const name of gone) {

@@ -18,7 +18,6 @@ import { gatherBatch } from '../read/gather.js';
 import { mergeEngineFor, pickBufferWinnerFor, RowKind, type MergeEngine } from '../merge/merge-function.js';
 import { AppendBucketWriter, type BucketWriter, type BucketWriterContext, KeyValueBucketWriter } from './bucket-writers.js';
 import type { DataFileMeta } from '../spec/data-file-meta.js';
-import { FileKind } from '../spec/manifest-entry.js';
 import type { IndexManifestEntry } from '../spec/index-manifest-entry.js';
 import { DeletionVectorMaintainer } from '../compact/deletion-vector-maintainer.js';
 import { DataFileNamer } from './data-file-writer.js';
@@ -172,9 +171,8 @@ export class TableWrite {
         if (!list) files.set(key, (list = []));
         list.push(e.file);
       }
-      if (latest?.indexManifest && (this.table.options.deletionVectorsEnabled || this.dynamicBuckets)) {
-        for (const e of await this.table.manifests.indexManifest(latest.indexManifest)) {
-          if (e.kind !== FileKind.ADD) continue;
+      if (this.table.options.deletionVectorsEnabled || this.dynamicBuckets) {
+        for (const e of await this.table.manifests.liveIndexFiles(latest)) {
           const partition = rowKey(e.partition);
           const key = `${partition}/${e.bucket}`;
           for (const [map, k] of [[this.restoredIndexes, key], [this.restoredPartitionIndexes, partition]] as const) {
