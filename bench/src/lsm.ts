@@ -14,7 +14,7 @@ import { intEnv, type BenchConfig } from './config.js';
 import { appendToDuckDB, FIELDS, generateBatch, toArrowTable } from './data.js';
 import { asNumber, openDuck, queryRow, sqlString } from './duck.js';
 import { MemoryTracker } from './memory.js';
-import { emptyResult, fieldSpecs, median, newAccumulator, now, side, since, tableFiles, touchAll, type BenchContext, type WriteScenario } from './scenarios.js';
+import { emptyResult, fieldSpecs, markNewKeys, median, newAccumulator, now, side, since, tableFiles, touchAll, type BenchContext, type WriteScenario } from './scenarios.js';
 
 interface LsmSize {
   rows: number;
@@ -80,13 +80,7 @@ export function lsmWrite(ctx: BenchContext): WriteScenario {
       const mem = new MemoryTracker();
       for (let index = 0, first = 0; first < size.rows; index++, first += size.batchRows) {
         const raw = generateBatch('upsert', index, first, Math.min(size.batchRows, size.rows - first), size.keys);
-        for (let k = 0; k < raw.rows; k++) {
-          const key = Number(raw.id[k]);
-          if (!seen[key]) {
-            seen[key] = 1;
-            distinct++;
-          }
-        }
+        distinct += markNewKeys(raw, seen);
         const input = toArrowTable(raw);
         const t = now();
         const w = (await table.reload()).newBatchWrite();

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type * as arrow from 'apache-arrow';
 import { FileStoreTable, FileSystemCatalog } from '@paimon-ts/core';
 import type { BenchConfig } from './config.js';
-import { FIELDS, generateBatch, toArrowTable } from './data.js';
+import { FIELDS, generateBatch, toArrowTable, type RawBatch } from './data.js';
 import { asNumber, loadTable, openDuck, queryRow, sqlString } from './duck.js';
 import { MemoryTracker } from './memory.js';
 import { SectionProfiler } from './profiler.js';
@@ -60,6 +60,19 @@ function batches(cfg: BenchConfig): { index: number; first: number; rows: number
   const out = [];
   for (let index = 0, first = 0; first < cfg.rows; index++, first += cfg.batchRows) out.push({ index, first, rows: Math.min(cfg.batchRows, cfg.rows - first) });
   return out;
+}
+
+/** Marks the batch's ids in `seen` (one byte per key); returns how many were new. */
+export function markNewKeys(raw: RawBatch, seen: Uint8Array): number {
+  let fresh = 0;
+  for (let k = 0; k < raw.rows; k++) {
+    const key = Number(raw.id[k]);
+    if (seen[key] === 0) {
+      seen[key] = 1;
+      fresh++;
+    }
+  }
+  return fresh;
 }
 
 export function side(seconds: number, rows: number, timed: string, detail: Record<string, unknown>): SideResult {
@@ -194,13 +207,7 @@ export function upsertWrite(ctx: BenchContext): WriteScenario {
         for (const b of batches(cfg)) {
           let t = now();
           const raw = generateBatch('upsert', b.index, b.first, b.rows, cfg.keys);
-          for (let k = 0; k < raw.rows; k++) {
-            const key = Number(raw.id[k]);
-            if (seen[key] === 0) {
-              seen[key] = 1;
-              distinct++;
-            }
-          }
+          distinct += markNewKeys(raw, seen);
           const input = toArrowTable(raw);
           genSec += since(t);
           t = now();
