@@ -1,7 +1,10 @@
 /** Shared test helpers: DuckDB connections with Paimon installed, and rows in a comparable form. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { FileStoreTable, getValue, toJsonValue, type DataField, type DataType, type Value } from '@paimon-ts/core';
+import { FileStoreTable, FileSystemCatalog, getValue, toJsonValue, type DataField, type DataType, type Value } from '@paimon-ts/core';
 import type * as arrow from 'apache-arrow';
 import { DUCKDB_OPTIONS, fromDuckValue, installPaimon } from '../src/index.js';
 
@@ -12,6 +15,34 @@ export async function duck(): Promise<{ instance: DuckDBInstance; connection: Du
   const connection = await instance.connect();
   await installPaimon(connection);
   return { instance, connection };
+}
+
+export interface DuckWarehouse {
+  instance: DuckDBInstance;
+  connection: DuckDBConnection;
+  /** An empty warehouse folder with database `db`. */
+  warehouse: string;
+  catalog: FileSystemCatalog;
+  close(): void;
+}
+
+/** A DuckDB connection with Paimon installed and a fresh warehouse holding database `db`. */
+export async function duckWarehouse(prefix: string): Promise<DuckWarehouse> {
+  const { instance, connection } = await duck();
+  const warehouse = mkdtempSync(join(tmpdir(), `paimon-duckdb-${prefix}-`));
+  const catalog = new FileSystemCatalog(warehouse);
+  await catalog.createDatabase('db', true);
+  return {
+    instance,
+    connection,
+    warehouse,
+    catalog,
+    close: () => {
+      connection.closeSync();
+      instance.closeSync();
+      rmSync(warehouse, { recursive: true, force: true });
+    },
+  };
 }
 
 /** What DuckDB can hold of a value: TIMESTAMP_LTZ keeps microseconds (TIMESTAMPTZ). */

@@ -3,32 +3,24 @@
  * it merges by key (shown by the plan's file lists and by DuckDB's own
  * EXPLAIN ANALYZE), and that the rows are always core's.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { FileStoreTable, FileSystemCatalog, parsePredicate, serializeBinaryRow, type DataFileMeta } from '@paimon-ts/core';
 import { attach, onPaimonScan, paimonWrite, type ScanInfo } from '../src/index.js';
 import { readFilesSql } from '../src/fast-path.js';
 import { analyzeRuns } from '../src/sorted-runs.js';
-import { coreRows, duck, duckRows, FIXTURES, parquetFilesRead, sortedRows, sqlString } from './helpers.js';
+import { coreRows, duckRows, FIXTURES, parquetFilesRead, sortedRows, sqlString, duckWarehouse, type DuckWarehouse } from './helpers.js';
 
-let instance: DuckDBInstance;
+let setup: DuckWarehouse;
 let connection: DuckDBConnection;
 let warehouse: string;
 let catalog: FileSystemCatalog;
 beforeAll(async () => {
-  ({ instance, connection } = await duck());
-  warehouse = mkdtempSync(join(tmpdir(), 'paimon-duckdb-merge-'));
-  catalog = new FileSystemCatalog(warehouse);
-  await catalog.createDatabase('db', true);
+  setup = await duckWarehouse('merge');
+  ({ connection, warehouse, catalog } = setup);
 });
-afterAll(() => {
-  connection.closeSync();
-  instance.closeSync();
-  rmSync(warehouse, { recursive: true, force: true });
-});
+afterAll(() => setup.close());
 
 /** The plan of one query and its result. */
 async function planned<T>(run: () => Promise<T>): Promise<{ result: T; plan: ScanInfo; sql: string }> {

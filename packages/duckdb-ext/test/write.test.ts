@@ -1,28 +1,20 @@
 /** `paimonWrite`: DuckDB query results into Paimon tables, read back equal (through DuckDB and through core). */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { FileSystemCatalog } from '@paimon-ts/core';
 import { onPaimonScan, paimonWrite, type ScanInfo } from '../src/index.js';
-import { coreRows, duck, duckRows, sortedRows, sqlString } from './helpers.js';
+import { coreRows, duckRows, sortedRows, sqlString, duckWarehouse, type DuckWarehouse } from './helpers.js';
 
-let instance: DuckDBInstance;
+let setup: DuckWarehouse;
 let connection: DuckDBConnection;
 let warehouse: string;
 let catalog: FileSystemCatalog;
 beforeAll(async () => {
-  ({ instance, connection } = await duck());
-  warehouse = mkdtempSync(join(tmpdir(), 'paimon-duckdb-write-'));
-  catalog = new FileSystemCatalog(warehouse);
-  await catalog.createDatabase('db', true);
+  setup = await duckWarehouse('write');
+  ({ connection, warehouse, catalog } = setup);
 });
-afterAll(() => {
-  connection.closeSync();
-  instance.closeSync();
-  rmSync(warehouse, { recursive: true, force: true });
-});
+afterAll(() => setup.close());
 
 /** Rows in `a` not in `b` plus rows in `b` not in `a` (multiset difference), counted by DuckDB. */
 async function difference(a: string, b: string): Promise<number> {
